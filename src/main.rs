@@ -1,0 +1,56 @@
+//! The `mlgov` command line: argument parsing and calls into the library.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mlgov",
+    version,
+    about = "Model and simulate multi-level governance partnerships",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a scenario file and report every error found.
+    Check(cli::check::CheckArgs),
+    /// Run one simulation and write DIR/run.csv, one row per month.
+    Simulate(cli::simulate::SimulateArgs),
+    /// Run a Monte Carlo experiment: all configurations x replications.
+    Run(cli::run::RunArgs),
+    /// Merge the output directories of shards into one result.
+    Merge(cli::run::MergeArgs),
+    /// Redraw the charts of a results directory from its CSV files.
+    Plot(cli::plot::PlotArgs),
+    /// Sensitivity analysis (Morris or Sobol) over the uncertain parameters.
+    Sensitivity(cli::sensitivity::SensitivityArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(a) => cli::check::execute(a),
+        Command::Simulate(a) => cli::simulate::execute(a),
+        Command::Run(a) => cli::run::execute_run(a),
+        Command::Merge(a) => cli::run::execute_merge(a),
+        Command::Plot(a) => cli::plot::execute(a),
+        Command::Sensitivity(a) => cli::sensitivity::execute(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The generic simulation interface: a [`Model`] is initialised, stepped month by
+//! month and observed, and a single run of any model is driven by [`run_single`].
+//!
+//! The experiment engine (`crate::experiment`) is generic over this trait, so a
+//! researcher's own model gets the same Monte Carlo sweeps, statistics and charts
+//! as the built-in governance model.
+//!
+//! Randomness is always passed in: a model never owns a generator. Seeds are
+//! derived from `(master seed, replication)` by [`run_seed`], so replication `k`
+//! of every configuration sees the same random numbers (common random numbers).
+//!
+//! ```
+//! use mlgov::sim::{Model, ModelError, run_single, SimRng};
+//! use rand::{Rng, RngExt};
+//!
+//! /// A random walk that must stay above zero.
+//! struct Walk;
+//! impl Model for Walk {
+//!     type Params = f64; // step size
+//!     type State = (f64, f64); // (position, running total)
+//!     fn observables(&self) -> Vec<String> { vec!["position".into()] }
+//!     fn final_metrics(&self) -> Vec<String> { vec!["total".into()] }
+//!     fn init<R: Rng + ?Sized>(&self, _: &f64, _: &mut R) -> Result<(f64, f64), ModelError> {
+//!         Ok((10.0, 0.0))
+//!     }
+//!     fn step<R: Rng + ?Sized>(&self, p: &f64, s: &mut (f64, f64), _t: u32, rng: &mut R)
+//!         -> Result<(), ModelError> {
+//!         s.0 += if rng.random_bool(0.5) { *p } else { -*p };
+//!         s.1 += s.0;
+//!         Ok(())
+//!     }
+//!     fn observe(&self, _: &f64, s: &(f64, f64), _t: u32, out: &mut Vec<f64>) { out.push(s.0) }
+//!     fn finish(&self, _: &f64, s: &(f64, f64), _months: u32, out: &mut Vec<f64>) { out.push(s.1) }
+//! }
+//!
+//! let run = run_single(&Walk, &1.0, 12, run_seed(42, 0)).unwrap();
+//! assert_eq!(run.observations.len(), 12);
+//! # use mlgov::sim::run_seed;
+//! ```
+
+mod seed;
+
+pub use seed::{SimRng, rng_from_seed, run_seed, splitmix64, stream_seed};
+
+use rand::Rng;
+
+/// A failure inside one model run. The experiment engine records it as a
+/// failed run with this message and carries on with the others.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ModelError(pub String);
+
+impl ModelError {
+    /// Builds an error from anything printable.
+    pub fn new(msg: impl Into<String>) -> Self {
+        Self(msg.into())
+    }
+}
+
+/// A discrete-time model the experiment engine can sweep.
+///
+/// The engine calls [`Model::init`] once, then for each month `t = 1..=months`
+/// calls [`Model::step`] followed by [`Model::observe`], and at the end
+/// [`Model::finish`] for the run's final metrics. Parameters are immutable
+/// during a run; [`Model::State`] is the only thing that changes.
+pub trait Model: Sync {
+    /// Concrete parameters of one run (already sampled and checked).
+    type Params: Send + Sync;
+    /// Everything that changes during a run.
+    type State;
+
+    /// Names of the per-month observation columns, in the order
+    /// [`Model::observe`] pushes them.
+    fn observables(&self) -> Vec<String>;
+
+    /// Names of the final metrics, in the order [`Model::finish`] pushes them.
+    fn final_metrics(&self) -> Vec<String>;
+
+    /// The state at month 0.
+    fn init<R: Rng + ?Sized>(&self, params: &Self::Params, rng: &mut R) -> Result<Self::State, ModelError>;
+
+    /// Advances the state by one month; `t` is the month being simulated (1-based).
+    fn step<R: Rng + ?Sized>(
+        &self,
+        params: &Self::Params,
+        state: &mut Self::State,
+        t: u32,
+        rng: &mut R,
+    ) -> Result<(), ModelError>;
+
+    /// Appends this month's observations (one per [`Model::observables`] name).
+    fn observe(&self, params: &Self::Params, state: &Self::State, t: u32, out: &mut Vec<f64>);
+
+    /// Appends the run's final metrics (one per [`Model::final_metrics`] name).
+    fn finish(&self, params: &Self::Params, state: &Self::State, months: u32, out: &mut Vec<f64>);
+}
+
+/// The full record of one run: each month's observations and the final metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    /// `observations[t-1]` holds month `t`'s values, in [`Model::observables`] order.
+    pub observations: Vec<Vec<f64>>,
+    /// Final metrics in [`Model::final_metrics`] order.
+    pub finals: Vec<f64>,
+}
+
+/// Runs `model` for `months` months with the dynamics stream of `seed` and
+/// keeps every observation. Used by `mlgov simulate` and by tests; the
+/// experiment engine streams observations instead of keeping them.
+pub fn run_single<M: Model>(
+    model: &M,
+    params: &M::Params,
+    months: u32,
+    seed: u64,
+) -> Result<RunRecord, ModelError> {
+    let mut rng = rng_from_seed(stream_seed(seed, DYNAMICS_STREAM));
+    let mut state = model.init(params, &mut rng)?;
+    let width = model.observables().len();
+    let mut observations = Vec::with_capacity(months as usize);
+    for t in 1..=months {
+        model.step(params, &mut state, t, &mut rng)?;
+        let mut row = Vec::with_capacity(width);
+        model.observe(params, &state, t, &mut row);
+        check_finite(&row, &model.observables(), t)?;
+        observations.push(row);
+    }
+    let mut finals = Vec::new();
+    model.finish(params, &state, months, &mut finals);
+    check_finite(&finals, &model.final_metrics(), months)?;
+    Ok(RunRecord {
+        observations,
+        finals,
+    })
+}
+
+/// Stream index for sampling a run's uncertain parameters.
+pub const PARAMETER_STREAM: u64 = 1;
+/// Stream index for a run's dynamics (everything after the parameters are fixed).
+pub const DYNAMICS_STREAM: u64 = 2;
+
+/// Refuses NaN or infinite values, naming the column and month.
+pub fn check_finite(values: &[f64], names: &[String], t: u32) -> Result<(), ModelError> {
+    for (i, v) in values.iter().enumerate() {
+        if !v.is_finite() {
+            let name = names.get(i).map(String::as_str).unwrap_or("?");
+            return Err(ModelError::new(format!(
+                "observation `{name}` is not finite ({v}) at month {t}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A named configuration to compare: how to draw one replication's parameters.
+///
+/// The sampler receives the replication's parameter stream, so replication `k`
+/// of every configuration draws its uncertain parameters from the same random
+/// numbers (common random numbers).
+pub struct Configuration<P> {
+    /// Name used in every output (`N-R-L` for the Lloyd grid).
+    pub name: String,
+    /// Draws one replication's parameters.
+    pub sampler: Box<dyn Fn(&mut SimRng) -> Result<P, ModelError> + Send + Sync>,
+}
+
+impl<P> Configuration<P> {
+    /// A configuration from a name and a sampler.
+    pub fn new(
+        name: impl Into<String>,
+        sampler: impl Fn(&mut SimRng) -> Result<P, ModelError> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            sampler: Box::new(sampler),
+        }
+    }
+
+    /// A configuration whose parameters are fixed (nothing uncertain).
+    pub fn fixed(name: impl Into<String>, params: P) -> Self
+    where
+        P: Clone + Send + Sync + 'static,
+    {
+        Self::new(name, move |_| Ok(params.clone()))
+    }
+}
+
+impl<P> std::fmt::Debug for Configuration<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Configuration").field("name", &self.name).finish()
+    }
+}
+
+/// A box of uncertain parameters that sensitivity analysis can move: each
+/// parameter has a name and bounds, and a point inside the box builds one run's
+/// parameters.
+pub trait ParameterSpace<P>: Sync {
+    /// Parameter names (e.g. scenario field paths), in vector order.
+    fn names(&self) -> Vec<String>;
+    /// `(low, high)` for each parameter, in vector order.
+    fn bounds(&self) -> Vec<(f64, f64)>;
+    /// The run parameters at point `x` (one value per parameter, inside the bounds).
+    fn build(&self, x: &[f64]) -> Result<P, ModelError>;
+}
