@@ -1,6 +1,7 @@
 //! `mlgov check`.
 
 use clap::Args;
+use mlgov::scenario::Scenario;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,7 +12,16 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
 }
 
-/// Runs `mlgov check`.
-pub fn execute(_args: CheckArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+/// Checks the scenario: exit 0 with a one-line summary, or 2 listing every problem.
+pub fn execute(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    match Scenario::load(&args.scenario) {
+        Ok(s) => {
+            println!("{}", s.summary());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
 }

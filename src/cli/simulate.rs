@@ -1,6 +1,11 @@
 //! `mlgov simulate`.
 
+use anyhow::Context;
 use clap::Args;
+use mlgov::partnership::{GovernanceModel, Phase};
+use mlgov::report::write_atomic;
+use mlgov::scenario::Scenario;
+use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_single, stream_seed};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +14,7 @@ use std::process::ExitCode;
 pub struct SimulateArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Seed of the run (default: the scenario's master seed).
+    /// Seed of the run (default: the scenario's `experiment.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Output directory; `run.csv` is written there.
@@ -18,9 +23,90 @@ pub struct SimulateArgs {
     /// Configuration to simulate (default: the baseline).
     #[arg(long)]
     pub configuration: Option<String>,
+    /// Months to simulate (default: the scenario's `experiment.months`).
+    #[arg(long)]
+    pub months: Option<u32>,
 }
 
-/// Runs `mlgov simulate`.
-pub fn execute(_args: SimulateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+/// Runs one simulation and writes `DIR/run.csv`.
+pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
+    let scenario = match Scenario::load(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let index = match &args.configuration {
+        Some(name) => scenario
+            .configuration_index(name)
+            .map_err(anyhow::Error::msg)?,
+        None => scenario.baseline(),
+    };
+    let months = args.months.unwrap_or(scenario.spec.experiment.months);
+    if months == 0 || months > 1200 {
+        anyhow::bail!("--months must be in [1, 1200], got {months}");
+    }
+    let seed = args.seed.unwrap_or(scenario.spec.experiment.seed);
+    let config = &scenario.engine_configurations()[index];
+    let params = (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
+        .map_err(|e| anyhow::anyhow!("configuration `{}`: {e}", config.name))?;
+    let model = GovernanceModel;
+    let run = run_single(&model, &params, months, seed).map_err(|e| {
+        anyhow::anyhow!(
+            "configuration `{}`, seed {seed}: the run failed: {e}",
+            config.name
+        )
+    })?;
+    let mut text = String::from("month");
+    for name in model.observables() {
+        text.push(',');
+        text.push_str(&name);
+    }
+    text.push_str(",phase_name\n");
+    for (k, row) in run.observations.iter().enumerate() {
+        text.push_str(&(k + 1).to_string());
+        for v in row {
+            text.push(',');
+            text.push_str(&v.to_string());
+        }
+        let phase = match row.last().copied().unwrap_or(0.0) as u8 {
+            0 => Phase::Negotiate,
+            1 => Phase::Commit,
+            2 => Phase::Execute,
+            _ => Phase::Dissolved,
+        };
+        text.push(',');
+        text.push_str(phase.name());
+        text.push('\n');
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create output directory {}", args.out.display()))?;
+    let path = args.out.join("run.csv");
+    write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let finals: Vec<String> = model
+        .final_metrics()
+        .iter()
+        .zip(&run.finals)
+        .filter(|(n, _)| {
+            matches!(
+                n.as_str(),
+                "trust_mean"
+                    | "transaction_cost_total"
+                    | "delivery_total"
+                    | "value_added_total"
+                    | "survival"
+            )
+        })
+        .map(|(n, v)| format!("{n} = {v:.3}"))
+        .collect();
+    println!(
+        "wrote {} ({} months, configuration \"{}\", seed {seed}): {}",
+        path.display(),
+        months,
+        config.name,
+        finals.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
 }

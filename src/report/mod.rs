@@ -1,1 +1,4 @@
-//! Placeholder, filled in by the report work.
+//! Writers for result files.
+
+mod atomic;
+pub use atomic::write_atomic;

@@ -1,1 +1,493 @@
-//! Placeholder.
+//! Scenario files (TOML) and their checking.
+//!
+//! A [`ScenarioSpec`] is what serde reads: every field has a default, so a
+//! minimal scenario is a few lines. [`Scenario::from_toml`] checks it and
+//! expands the configurations to compare (named variants, Lloyd assignments,
+//! a factorial grid); errors name the field path, the allowed range and the
+//! value given, and every problem is reported, not only the first.
+//!
+//! ```
+//! use mlgov::scenario::Scenario;
+//! let s = Scenario::from_toml(
+//!     r#"
+//!     [experiment]
+//!     replications = 10
+//!     assignments = "all"
+//!     "#,
+//!     "example.toml",
+//! )
+//! .unwrap();
+//! assert_eq!(s.configurations().len(), 27);
+//! assert_eq!(s.configurations()[0].name, "N-N-N");
+//!
+//! let err = Scenario::from_toml("[partnership.trust]\nforgetting = 1.7\nfogetting = 2", "bad.toml")
+//!     .unwrap_err();
+//! let text = err.to_string();
+//! assert!(text.contains("partnership.trust.forgetting: must be in (0, 1], got 1.7"));
+//! assert!(text.contains("partnership.trust.fogetting: unknown field"));
+//! ```
+
+mod check;
+mod param;
+mod space;
+mod spec;
+
+pub use check::Problem;
+pub use param::{Dist, Param, Range};
+pub use space::ScenarioSpace;
+pub use spec::*;
+
+use crate::governance::Assignment;
+use crate::partnership::GovernanceParams;
+use crate::sim::{Configuration, ModelError, SimRng};
+use check::problem;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use toml::Value;
+
+/// Every problem found in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ScenarioError {
+    /// The file (or label) the scenario came from.
+    pub file: String,
+    /// The problems, in the order found.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{}: {} problem{}",
+            self.file,
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// One configuration of a scenario: a name and its (checked) spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigSpec {
+    /// Name used in outputs.
+    pub name: String,
+    /// The spec with this configuration's overrides applied.
+    pub spec: ScenarioSpec,
+}
+
+/// A checked scenario: the base spec and the configurations to compare.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Where it came from.
+    pub file: String,
+    /// The spec as written (before variants).
+    pub spec: ScenarioSpec,
+    /// A 64-bit FNV-1a hash of the file's text, in hex.
+    pub hash: String,
+    configs: Vec<ConfigSpec>,
+    baseline: usize,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+            file: file.clone(),
+            problems: vec![problem("", format!("cannot read the file: {e}"))],
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
+            file: file.clone(),
+            problems: vec![problem(
+                "",
+                format!(
+                    "not a text file: invalid UTF-8 at byte {} (a scenario is a TOML text file)",
+                    e.utf8_error().valid_up_to()
+                ),
+            )],
+        })?;
+        Self::from_toml(&text, &file)
+    }
+
+    /// Parses and checks scenario text; `file` labels the errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let fail = |problems: Vec<Problem>| ScenarioError {
+            file: file.to_string(),
+            problems,
+        };
+        let user: Value = match text.parse::<toml::Table>() {
+            Ok(t) => Value::Table(t),
+            Err(e) => {
+                let at = e
+                    .span()
+                    .map(|s| {
+                        let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                        format!(" at line {line}")
+                    })
+                    .unwrap_or_default();
+                let msg = e.message().to_string();
+                return Err(fail(vec![problem(
+                    "",
+                    format!("TOML syntax error{at}: {msg}"),
+                )]));
+            }
+        };
+        let mut problems = Vec::new();
+        let base = checked_spec(&user, "", &mut problems);
+        let Some(base) = base else {
+            return Err(fail(problems));
+        };
+        let configs = expand(&user, &base, &mut problems);
+        if !problems.is_empty() {
+            return Err(fail(problems));
+        }
+        let baseline = if base.experiment.baseline.is_empty() {
+            0
+        } else {
+            match configs
+                .iter()
+                .position(|c| c.name == base.experiment.baseline)
+            {
+                Some(i) => i,
+                None => {
+                    let names: Vec<&str> = configs.iter().map(|c| c.name.as_str()).collect();
+                    return Err(fail(vec![problem(
+                        "experiment.baseline",
+                        format!(
+                            "no configuration named \"{}\"; configurations are: {}",
+                            base.experiment.baseline,
+                            names.join(", ")
+                        ),
+                    )]));
+                }
+            }
+        };
+        Ok(Scenario {
+            file: file.to_string(),
+            spec: base,
+            hash: format!("{:016x}", fnv1a(text.as_bytes())),
+            configs,
+            baseline,
+        })
+    }
+
+    /// The configurations to compare, in output order.
+    pub fn configurations(&self) -> &[ConfigSpec] {
+        &self.configs
+    }
+
+    /// Index of the baseline configuration.
+    pub fn baseline(&self) -> usize {
+        self.baseline
+    }
+
+    /// Index of a configuration by name, with an error listing the names.
+    pub fn configuration_index(&self, name: &str) -> Result<usize, String> {
+        self.configs
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.configs.iter().map(|c| c.name.as_str()).collect();
+                format!(
+                    "no configuration named \"{name}\"; configurations are: {}",
+                    names.join(", ")
+                )
+            })
+    }
+
+    /// Number of parameters that are distributions in configuration `index`.
+    pub fn uncertain_count(&self, index: usize) -> usize {
+        let mut spec = self.configs[index].spec.clone();
+        let mut n = 0;
+        spec.for_each_param(&mut |s| n += usize::from(s.param.is_uncertain()));
+        n
+    }
+
+    /// The configurations as samplers for the experiment engine: each draws
+    /// the uncertain parameters (in a fixed path order) and builds the run's
+    /// parameters.
+    pub fn engine_configurations(&self) -> Vec<Configuration<GovernanceParams>> {
+        self.configs
+            .iter()
+            .map(|c| {
+                let spec = Arc::new(c.spec.clone());
+                Configuration::new(c.name.clone(), move |rng: &mut SimRng| {
+                    sample_params(&spec, rng)
+                })
+            })
+            .collect()
+    }
+
+    /// A one-line summary for `mlgov check`.
+    pub fn summary(&self) -> String {
+        let s = &self.spec;
+        let partners: u32 = s.partnership.partners.iter().map(|g| g.count).sum();
+        let uncertain = self.uncertain_count(self.baseline);
+        format!(
+            "{}: ok — scenario \"{}\", {} configuration{} (baseline \"{}\"), {} partners, {} uncertain parameter{}, {} replications × {} months, seed {}",
+            self.file,
+            s.scenario.name,
+            self.configs.len(),
+            if self.configs.len() == 1 { "" } else { "s" },
+            self.configs[self.baseline].name,
+            partners,
+            uncertain,
+            if uncertain == 1 { "" } else { "s" },
+            s.experiment.replications,
+            s.experiment.months,
+            s.experiment.seed
+        )
+    }
+}
+
+/// Draws one replication's parameters from a configuration's spec.
+pub fn sample_params(
+    spec: &ScenarioSpec,
+    rng: &mut SimRng,
+) -> Result<GovernanceParams, ModelError> {
+    let mut s = spec.clone();
+    s.for_each_param(&mut |slot| {
+        if let Param::Dist(d) = &*slot.param {
+            *slot.param = Param::Fixed(d.sample(rng));
+        }
+    });
+    GovernanceParams::from_spec(&s)
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Structural check, deserialisation and range check of one tree. Problems
+/// are prefixed with `prefix` (a variant's label).
+fn checked_spec(user: &Value, prefix: &str, problems: &mut Vec<Problem>) -> Option<ScenarioSpec> {
+    let mut local = Vec::new();
+    let cleaned = check::check_structure(user, &mut local);
+    let spec = match cleaned.try_into::<ScenarioSpec>() {
+        Ok(s) => Some(s),
+        Err(e) => {
+            local.push(problem("", e.message().trim().to_string()));
+            None
+        }
+    };
+    if let Some(s) = &spec {
+        check::check_ranges(s, &mut local);
+    }
+    let ok = local.is_empty();
+    problems.extend(local.into_iter().map(|p| Problem {
+        path: if prefix.is_empty() {
+            p.path
+        } else if p.path.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}: {}", p.path)
+        },
+        message: p.message,
+    }));
+    if ok { spec } else { None }
+}
+
+/// Splits `a.b[2].c` into keys and indices.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Result<Vec<Seg>, String> {
+    let mut segs = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if key.is_empty() {
+            return Err(format!("`{path}` is not a valid parameter path"));
+        }
+        segs.push(Seg::Key(key.to_string()));
+        let mut rest = rest;
+        while let Some(r) = rest.strip_prefix('[') {
+            let end = r
+                .find(']')
+                .ok_or_else(|| format!("`{path}`: missing `]`"))?;
+            let idx = r[..end]
+                .parse()
+                .map_err(|_| format!("`{path}`: `{}` is not an index", &r[..end]))?;
+            segs.push(Seg::Index(idx));
+            rest = &r[end + 1..];
+        }
+        if !rest.is_empty() {
+            return Err(format!("`{path}` is not a valid parameter path"));
+        }
+    }
+    Ok(segs)
+}
+
+/// Sets `path` in `tree` to `value`, creating tables as needed. Array
+/// elements must exist; a missing default partner list is materialised.
+fn set_path(tree: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let segs = parse_path(path)?;
+    let mut node = tree;
+    for (k, seg) in segs.iter().enumerate() {
+        let last = k + 1 == segs.len();
+        match seg {
+            Seg::Key(key) => {
+                let t = node.as_table_mut().ok_or_else(|| {
+                    format!("`{path}`: `{key}` is inside something that is not a table")
+                })?;
+                if last {
+                    t.insert(key.clone(), value);
+                    return Ok(());
+                }
+                if !t.contains_key(key) {
+                    let fresh = if matches!(segs[k + 1], Seg::Index(_)) {
+                        if key == "partners" {
+                            Value::try_from(default_partners()).expect("serialises")
+                        } else {
+                            return Err(format!("`{path}`: there is no list `{key}` to index"));
+                        }
+                    } else {
+                        Value::Table(Default::default())
+                    };
+                    t.insert(key.clone(), fresh);
+                }
+                node = t.get_mut(key).expect("just inserted");
+            }
+            Seg::Index(i) => {
+                let a = node.as_array_mut().ok_or_else(|| {
+                    format!("`{path}`: index [{i}] of something that is not a list")
+                })?;
+                let len = a.len();
+                node = a.get_mut(*i).ok_or_else(|| {
+                    format!("`{path}`: index {i} is out of range (the list has {len} entries)")
+                })?;
+                if last {
+                    *node = value;
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The configurations: variants (or the scenario itself) × assignments × grid.
+fn expand(user: &Value, base: &ScenarioSpec, problems: &mut Vec<Problem>) -> Vec<ConfigSpec> {
+    let mut bare = user.clone();
+    if let Some(t) = bare.as_table_mut() {
+        t.remove("variants");
+    }
+    // Level 1: variants.
+    let mut level1: Vec<(String, Value)> = Vec::new();
+    if base.variants.is_empty() {
+        level1.push((String::new(), bare.clone()));
+    } else {
+        for v in &base.variants {
+            let mut tree = bare.clone();
+            let mut ok = true;
+            for (path, value) in &v.set {
+                if let Err(e) = set_path(&mut tree, path, value.clone()) {
+                    problems.push(problem(format!("variants.{}.set", v.name), e));
+                    ok = false;
+                }
+            }
+            if ok {
+                level1.push((v.name.clone(), tree));
+            }
+        }
+    }
+    // Level 2: assignments.
+    let assignments: Vec<Option<Assignment>> = match &base.experiment.assignments {
+        Assignments::Own => vec![None],
+        Assignments::All => Assignment::all().into_iter().map(Some).collect(),
+        Assignments::List(v) => v.iter().copied().map(Some).collect(),
+    };
+    // Level 3: grid (every combination, first path varying slowest).
+    let mut combos: Vec<Vec<(String, f64)>> = vec![vec![]];
+    for (path, values) in &base.experiment.grid {
+        let mut next = Vec::new();
+        for c in &combos {
+            for v in values {
+                let mut c2 = c.clone();
+                c2.push((path.clone(), *v));
+                next.push(c2);
+            }
+        }
+        combos = next;
+    }
+    let mut out = Vec::new();
+    for (vname, tree) in &level1 {
+        for a in &assignments {
+            for combo in &combos {
+                let mut t = tree.clone();
+                let mut parts: Vec<String> = Vec::new();
+                if !vname.is_empty() {
+                    parts.push(vname.clone());
+                }
+                if let Some(a) = a {
+                    let _ = set_path(
+                        &mut t,
+                        "governance.assignment",
+                        Value::String(a.to_string()),
+                    );
+                    parts.push(a.to_string());
+                }
+                let mut ok = true;
+                for (path, v) in combo {
+                    if let Err(e) = set_path(&mut t, path, Value::Float(*v)) {
+                        problems.push(problem("experiment.grid", e));
+                        ok = false;
+                    }
+                    let short = path.rsplit('.').next().unwrap_or(path);
+                    parts.push(format!("{short}={v}"));
+                }
+                if !ok {
+                    continue;
+                }
+                let name = if parts.is_empty() {
+                    base.scenario.name.clone()
+                } else {
+                    parts.join("/")
+                };
+                let label = if vname.is_empty() {
+                    if combo.is_empty() {
+                        String::new()
+                    } else {
+                        format!("configuration {name}")
+                    }
+                } else {
+                    format!("variants.{vname}")
+                };
+                if let Some(spec) = checked_spec(&t, &label, problems) {
+                    out.push(ConfigSpec { name, spec });
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for c in &out {
+        if !seen.insert(c.name.clone()) {
+            problems.push(problem(
+                "",
+                format!("two configurations are both named \"{}\"", c.name),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

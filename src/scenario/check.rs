@@ -1,0 +1,711 @@
+//! Structural checks of a parsed TOML tree against the scenario schema, and
+//! range checks of the numeric parameters. Every problem is collected, so
+//! `mlgov check` can list them all at once.
+
+use super::spec::{PartnerGroup, ScenarioSpec, VariantSpec};
+use crate::governance::{Assignment, Level, PolicyDomain};
+use crate::partnership::Sector;
+use std::collections::BTreeSet;
+use toml::Value;
+
+/// One problem found in a scenario, with the field path it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted field path (empty for whole-file problems).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "a boolean",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "an array",
+        Value::Table(_) => "a table",
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// Closest known name, for "did you mean" hints.
+fn suggest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
+    fn dist(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur.push(
+                    (prev[j] + usize::from(ca != *cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1),
+                );
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    known
+        .map(|k| (dist(word, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k.clone())
+}
+
+/// Walks `user` against the schema and returns a cleaned copy with the
+/// offending entries removed, so that the rest can still be range-checked.
+pub(crate) fn check_structure(user: &Value, problems: &mut Vec<Problem>) -> Value {
+    let schema = Value::try_from(ScenarioSpec::default()).expect("default spec serialises");
+    let param_paths: BTreeSet<String> = ScenarioSpec::default()
+        .param_paths()
+        .into_iter()
+        .filter(|p| !p.contains('['))
+        .collect();
+    let walker = Walker { param_paths };
+    walker.table(user, &schema, "", problems)
+}
+
+struct Walker {
+    param_paths: BTreeSet<String>,
+}
+
+impl Walker {
+    fn table(
+        &self,
+        user: &Value,
+        schema: &Value,
+        path: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Value {
+        let (Some(u), Some(s)) = (user.as_table(), schema.as_table()) else {
+            problems.push(problem(
+                path,
+                format!("expected a table, got {}", type_name(user)),
+            ));
+            return Value::Table(Default::default());
+        };
+        let mut out = toml::map::Map::new();
+        for (key, value) in u {
+            let p = join(path, key);
+            if let Some(cleaned) = self.field(key, value, s.get(key), &p, problems) {
+                out.insert(key.clone(), cleaned);
+            }
+        }
+        Value::Table(out)
+    }
+
+    fn field(
+        &self,
+        key: &str,
+        value: &Value,
+        schema: Option<&Value>,
+        path: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Value> {
+        let before = problems.len();
+        let cleaned = match path {
+            "experiment.assignments" => {
+                check_assignments(value, path, problems);
+                Some(value.clone())
+            }
+            "experiment.grid" => {
+                self.check_grid(value, path, problems);
+                Some(value.clone())
+            }
+            "partnership.partners" => Some(self.partners(value, path, problems)),
+            "variants" => Some(self.variants(value, path, problems)),
+            "governance.assignment" => {
+                match value.as_str() {
+                    Some(code) => {
+                        if let Err(e) = code.parse::<Assignment>() {
+                            problems.push(problem(path, e.to_string()));
+                        }
+                    }
+                    None => problems.push(problem(
+                        path,
+                        format!(
+                            "expected a `C-M-I` code such as \"N-R-L\", got {}",
+                            type_name(value)
+                        ),
+                    )),
+                }
+                Some(value.clone())
+            }
+            "governance.domains" => {
+                check_names(
+                    value,
+                    path,
+                    &domain_names(),
+                    "policy domain",
+                    true,
+                    problems,
+                );
+                Some(value.clone())
+            }
+            _ => {
+                let Some(schema) = schema else {
+                    let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+                    let hint = self.sibling_hint(key, parent);
+                    problems.push(problem(path, format!("unknown field{hint}")));
+                    return None;
+                };
+                if self.param_paths.contains(path) {
+                    check_param_value(value, path, problems);
+                    Some(value.clone())
+                } else {
+                    self.leaf_or_table(value, schema, path, problems)
+                }
+            }
+        };
+        if problems.len() > before {
+            None
+        } else {
+            cleaned
+        }
+    }
+
+    fn sibling_hint(&self, key: &str, parent: &str) -> String {
+        let schema = Value::try_from(ScenarioSpec::default()).expect("default spec serialises");
+        let mut node = &schema;
+        if !parent.is_empty() {
+            for part in parent.split('.') {
+                match node.get(part) {
+                    Some(n) => node = n,
+                    None => return String::new(),
+                }
+            }
+        }
+        let Some(t) = node.as_table() else {
+            return String::new();
+        };
+        let mut names: Vec<String> = t.keys().cloned().collect();
+        // Fields whose default serialises to nothing.
+        if parent == "experiment" {
+            names.extend(["assignments".to_string(), "grid".to_string()]);
+        }
+        match suggest(key, names.iter()) {
+            Some(s) => format!(" (did you mean `{s}`?)"),
+            None => format!("; known fields here: {}", names.join(", ")),
+        }
+    }
+
+    fn leaf_or_table(
+        &self,
+        value: &Value,
+        schema: &Value,
+        path: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Value> {
+        let ok = match (schema, value) {
+            (Value::Table(_), Value::Table(_)) => {
+                return Some(self.table(value, schema, path, problems));
+            }
+            (Value::Integer(_), Value::Integer(i)) => {
+                if *i < 0 {
+                    problems.push(problem(
+                        path,
+                        format!("must be a whole number >= 0, got {i}"),
+                    ));
+                }
+                true
+            }
+            (Value::Float(_), Value::Float(_) | Value::Integer(_)) => true,
+            (Value::Boolean(_), Value::Boolean(_)) => true,
+            (Value::String(_), Value::String(_)) => true,
+            (Value::Array(_), Value::Array(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            let want = match schema {
+                Value::Integer(_) => "a whole number".to_string(),
+                other => type_name(other).to_string(),
+            };
+            problems.push(problem(
+                path,
+                format!("expected {want}, got {}", describe(value)),
+            ));
+        }
+        Some(value.clone())
+    }
+
+    fn partners(&self, value: &Value, path: &str, problems: &mut Vec<Problem>) -> Value {
+        let Some(items) = value.as_array() else {
+            problems.push(problem(
+                path,
+                format!(
+                    "expected an array of tables ([[partnership.partners]]), got {}",
+                    type_name(value)
+                ),
+            ));
+            return Value::Array(vec![]);
+        };
+        if items.is_empty() {
+            problems.push(problem(path, "needs at least two partners"));
+        }
+        let schema = Value::try_from(PartnerGroup::default()).expect("serialises");
+        let mut out = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            let p = format!("{path}[{k}]");
+            let Some(t) = item.as_table() else {
+                problems.push(problem(
+                    &p,
+                    format!("expected a table, got {}", type_name(item)),
+                ));
+                continue;
+            };
+            let mut cleaned = toml::map::Map::new();
+            for (key, v) in t {
+                let fp = format!("{p}.{key}");
+                let before = problems.len();
+                match key.as_str() {
+                    "capacity" | "commitment" => check_param_value(v, &fp, problems),
+                    "sector" => check_names(v, &fp, &sector_names(), "sector", false, problems),
+                    "level" => check_names(v, &fp, &level_names(), "level", false, problems),
+                    "domains" => {
+                        check_names(v, &fp, &domain_names(), "policy domain", true, problems)
+                    }
+                    _ => match schema.get(key) {
+                        Some(s) => {
+                            self.leaf_or_table(v, s, &fp, problems);
+                        }
+                        None => {
+                            let names: Vec<String> =
+                                schema.as_table().unwrap().keys().cloned().collect();
+                            let hint = suggest(key, names.iter())
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_else(|| format!("; known fields: {}", names.join(", ")));
+                            problems.push(problem(&fp, format!("unknown field{hint}")));
+                        }
+                    },
+                }
+                if problems.len() == before {
+                    cleaned.insert(key.clone(), v.clone());
+                }
+            }
+            out.push(Value::Table(cleaned));
+        }
+        Value::Array(out)
+    }
+
+    fn variants(&self, value: &Value, path: &str, problems: &mut Vec<Problem>) -> Value {
+        let Some(items) = value.as_array() else {
+            problems.push(problem(
+                path,
+                format!(
+                    "expected an array of tables ([[variants]]), got {}",
+                    type_name(value)
+                ),
+            ));
+            return Value::Array(vec![]);
+        };
+        let schema = Value::try_from(VariantSpec::default()).expect("serialises");
+        let mut out = Vec::new();
+        let mut names = BTreeSet::new();
+        for (k, item) in items.iter().enumerate() {
+            let p = format!("{path}[{k}]");
+            let Some(t) = item.as_table() else {
+                problems.push(problem(
+                    &p,
+                    format!("expected a table, got {}", type_name(item)),
+                ));
+                continue;
+            };
+            let mut cleaned = toml::map::Map::new();
+            for (key, v) in t {
+                let fp = format!("{p}.{key}");
+                match (key.as_str(), v) {
+                    ("name", Value::String(n)) => {
+                        if n.trim().is_empty() {
+                            problems.push(problem(&fp, "must not be empty"));
+                        } else if !names.insert(n.clone()) {
+                            problems.push(problem(&fp, format!("duplicate variant name `{n}`")));
+                        }
+                        cleaned.insert(key.clone(), v.clone());
+                    }
+                    ("description", Value::String(_)) => {
+                        cleaned.insert(key.clone(), v.clone());
+                    }
+                    ("set", Value::Table(_)) => {
+                        cleaned.insert(key.clone(), v.clone());
+                    }
+                    (_, _) if schema.get(key).is_some() => {
+                        let want = type_name(schema.get(key).unwrap());
+                        problems.push(problem(
+                            &fp,
+                            format!("expected {want}, got {}", type_name(v)),
+                        ));
+                    }
+                    _ => problems.push(problem(
+                        &fp,
+                        "unknown field (a variant has `name`, `description` and `set`)",
+                    )),
+                }
+            }
+            if !t.contains_key("name") {
+                problems.push(problem(&p, "missing `name`"));
+            }
+            out.push(Value::Table(cleaned));
+        }
+        Value::Array(out)
+    }
+
+    fn check_grid(&self, value: &Value, path: &str, problems: &mut Vec<Problem>) {
+        let Some(t) = value.as_table() else {
+            problems.push(problem(
+                path,
+                format!(
+                    "expected a table of parameter path = [values], got {}",
+                    type_name(value)
+                ),
+            ));
+            return;
+        };
+        for (key, v) in t {
+            let p = format!("{path}.\"{key}\"");
+            if !self.param_paths.contains(key.as_str()) && !key.contains('[') {
+                let hint = suggest(key, self.param_paths.iter())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                problems.push(problem(
+                    &p,
+                    format!("`{key}` is not a numeric scenario parameter{hint}"),
+                ));
+                continue;
+            }
+            match v.as_array() {
+                Some(vals) if !vals.is_empty() => {
+                    for (k, x) in vals.iter().enumerate() {
+                        if !matches!(x, Value::Integer(_) | Value::Float(_)) {
+                            problems.push(problem(
+                                format!("{p}[{k}]"),
+                                format!("expected a number, got {}", type_name(x)),
+                            ));
+                        }
+                    }
+                }
+                _ => problems.push(problem(&p, "expected a non-empty array of numbers")),
+            }
+        }
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Integer(i) => format!("the integer {i}"),
+        Value::Float(f) => format!("the number {f}"),
+        Value::Boolean(b) => format!("`{b}`"),
+        other => type_name(other).to_string(),
+    }
+}
+
+fn check_assignments(value: &Value, path: &str, problems: &mut Vec<Problem>) {
+    match value {
+        Value::String(s) if s == "all" => {}
+        Value::String(s) => problems.push(problem(
+            path,
+            format!("expected \"all\" or a list of `C-M-I` codes, got \"{s}\""),
+        )),
+        Value::Array(items) => {
+            for (k, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(code) => {
+                        if let Err(e) = code.parse::<Assignment>() {
+                            problems.push(problem(format!("{path}[{k}]"), e.to_string()));
+                        }
+                    }
+                    None => problems.push(problem(
+                        format!("{path}[{k}]"),
+                        format!("expected a code string, got {}", type_name(item)),
+                    )),
+                }
+            }
+        }
+        other => problems.push(problem(
+            path,
+            format!(
+                "expected \"all\" or a list of codes, got {}",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+fn sector_names() -> Vec<&'static str> {
+    Sector::ALL.iter().map(|s| s.name()).collect()
+}
+fn level_names() -> Vec<&'static str> {
+    Level::ALL.iter().map(|s| s.name()).collect()
+}
+fn domain_names() -> Vec<&'static str> {
+    PolicyDomain::ALL.iter().map(|s| s.name()).collect()
+}
+
+fn check_names(
+    value: &Value,
+    path: &str,
+    allowed: &[&str],
+    what: &str,
+    list: bool,
+    problems: &mut Vec<Problem>,
+) {
+    let one = |v: &Value, p: &str, problems: &mut Vec<Problem>| match v.as_str() {
+        Some(s) if allowed.contains(&s) => {}
+        Some(s) => problems.push(problem(
+            p,
+            format!(
+                "unknown {what} \"{s}\"; expected one of: {}",
+                allowed.join(", ")
+            ),
+        )),
+        None => problems.push(problem(
+            p,
+            format!("expected a {what} name, got {}", type_name(v)),
+        )),
+    };
+    if list {
+        match value.as_array() {
+            Some(items) => {
+                for (k, item) in items.iter().enumerate() {
+                    one(item, &format!("{path}[{k}]"), problems);
+                }
+            }
+            None => problems.push(problem(
+                path,
+                format!("expected a list of {what} names, got {}", type_name(value)),
+            )),
+        }
+    } else {
+        one(value, path, problems);
+    }
+}
+
+/// Checks that a value can be a numeric parameter: a number or a
+/// distribution table with exactly the right keys.
+pub(crate) fn check_param_value(value: &Value, path: &str, problems: &mut Vec<Problem>) {
+    match value {
+        Value::Integer(_) | Value::Float(_) => {}
+        Value::Table(t) => {
+            let Some(kind) = t.get("dist").and_then(Value::as_str) else {
+                problems.push(problem(
+                    path,
+                    "a distribution table needs `dist = \"uniform\" | \"normal\" | \"truncated_normal\" | \"beta\" | \"triangular\" | \"lognormal\"`",
+                ));
+                return;
+            };
+            let (required, optional): (&[&str], &[&str]) = match kind {
+                "uniform" => (&["low", "high"], &[]),
+                "normal" => (&["mean", "sd"], &[]),
+                "truncated_normal" => (&["mean", "sd", "low", "high"], &[]),
+                "beta" => (&["alpha", "beta"], &["low", "high"]),
+                "triangular" => (&["low", "mode", "high"], &[]),
+                "lognormal" => (&["mu", "sigma"], &[]),
+                other => {
+                    problems.push(problem(
+                        format!("{path}.dist"),
+                        format!("unknown distribution \"{other}\"; expected uniform, normal, truncated_normal, beta, triangular or lognormal"),
+                    ));
+                    return;
+                }
+            };
+            for key in required {
+                if !t.contains_key(*key) {
+                    problems.push(problem(path, format!("{kind} distribution needs `{key}`")));
+                }
+            }
+            for (key, v) in t {
+                if key == "dist" {
+                    continue;
+                }
+                if !required.contains(&key.as_str()) && !optional.contains(&key.as_str()) {
+                    let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+                    problems.push(problem(format!("{path}.{key}"), format!("unknown field for a {kind} distribution (it takes {})", all.join(", "))));
+                } else if !matches!(v, Value::Integer(_) | Value::Float(_)) {
+                    problems.push(problem(format!("{path}.{key}"), format!("expected a number, got {}", type_name(v))));
+                }
+            }
+        }
+        other => problems.push(problem(
+            path,
+            format!("expected a number or a distribution table such as {{ dist = \"uniform\", low = 0.1, high = 0.3 }}, got {}", describe(other)),
+        )),
+    }
+}
+
+/// Range and consistency checks of a deserialised spec.
+pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
+    let mut copy = spec.clone();
+    copy.for_each_param(&mut |slot| match &*slot.param {
+        super::Param::Fixed(v) => {
+            if !slot.range.contains(*v) {
+                problems.push(problem(&slot.path, format!("must be in {}, got {v}", slot.range)));
+            }
+        }
+        super::Param::Dist(d) => {
+            if let Some(p) = d.problem() {
+                problems.push(problem(&slot.path, p));
+            } else {
+                let (lo, hi) = d.support();
+                if !slot.range.contains_support(lo, hi) {
+                    let hi_s = if hi.is_infinite() { "∞".to_string() } else { hi.to_string() };
+                    let lo_s = if lo.is_infinite() { "-∞".to_string() } else { lo.to_string() };
+                    problems.push(problem(
+                        &slot.path,
+                        format!(
+                            "must be in {}, but the distribution can give values in [{lo_s}, {hi_s}] (use truncated_normal, uniform, beta or triangular with bounds inside the range)",
+                            slot.range
+                        ),
+                    ));
+                }
+            }
+        }
+    });
+    let e = &spec.experiment;
+    if e.replications == 0 || e.replications > 10_000_000 {
+        problems.push(problem(
+            "experiment.replications",
+            format!("must be in [1, 10000000], got {}", e.replications),
+        ));
+    }
+    if e.months == 0 || e.months > 1200 {
+        problems.push(problem(
+            "experiment.months",
+            format!("must be in [1, 1200], got {}", e.months),
+        ));
+    }
+    if !(e.trust_threshold > 0.0 && e.trust_threshold < 1.0) {
+        problems.push(problem(
+            "experiment.trust_threshold",
+            format!("must be in (0, 1), got {}", e.trust_threshold),
+        ));
+    }
+    let p = &spec.partnership;
+    let total: u64 = p.partners.iter().map(|g| u64::from(g.count)).sum();
+    if total < 2 {
+        problems.push(problem(
+            "partnership.partners",
+            format!("needs at least 2 partners in all, got {total}"),
+        ));
+    }
+    if total > 500 {
+        problems.push(problem(
+            "partnership.partners",
+            format!("at most 500 partners in all, got {total}"),
+        ));
+    }
+    for (k, g) in p.partners.iter().enumerate() {
+        if g.count == 0 {
+            problems.push(problem(
+                format!("partnership.partners[{k}].count"),
+                "must be in [1, 500], got 0",
+            ));
+        }
+    }
+    if p.min_partners == 0 || u64::from(p.min_partners) > total.max(1) {
+        problems.push(problem(
+            "partnership.min_partners",
+            format!(
+                "must be in [1, {}] (the number of partners), got {}",
+                total.max(1),
+                p.min_partners
+            ),
+        ));
+    }
+    if spec.governance.domains.is_empty() {
+        problems.push(problem(
+            "governance.domains",
+            "needs at least one policy domain",
+        ));
+    }
+    let i = &spec.interventions;
+    let months = e.months;
+    for (path, m) in [
+        (
+            "interventions.staff_exchanges.from_month",
+            i.staff_exchanges.from_month,
+        ),
+        (
+            "interventions.leadership_exchanges.from_month",
+            i.leadership_exchanges.from_month,
+        ),
+        ("interventions.workshops.from_month", i.workshops.from_month),
+        (
+            "interventions.mixed_teams.from_month",
+            i.mixed_teams.from_month,
+        ),
+    ] {
+        if m == 0 || m > 1200 {
+            problems.push(problem(path, format!("must be in [1, 1200], got {m}")));
+        }
+    }
+    if i.delivery_start > 1200 {
+        problems.push(problem(
+            "interventions.delivery_start",
+            format!(
+                "must be in [0, 1200] (0: when ready), got {}",
+                i.delivery_start
+            ),
+        ));
+    }
+    if i.mixed_teams.teams > 0
+        && (i.mixed_teams.size < 2 || u64::from(i.mixed_teams.size) > total.max(2))
+    {
+        problems.push(problem(
+            "interventions.mixed_teams.size",
+            format!(
+                "must be in [2, {}] (the number of partners), got {}",
+                total.max(2),
+                i.mixed_teams.size
+            ),
+        ));
+    }
+    if i.mixed_teams.teams > 100 {
+        problems.push(problem(
+            "interventions.mixed_teams.teams",
+            format!("must be in [0, 100], got {}", i.mixed_teams.teams),
+        ));
+    }
+    if i.review.interval > 1200 {
+        problems.push(problem(
+            "interventions.review.interval",
+            format!(
+                "must be in [0, 1200] (0: no regular review), got {}",
+                i.review.interval
+            ),
+        ));
+    }
+    if i.funding.horizon == 0 || i.funding.horizon > 1200 {
+        problems.push(problem(
+            "interventions.funding.horizon",
+            format!("must be in [1, 1200], got {}", i.funding.horizon),
+        ));
+    }
+    let _ = months;
+}
