@@ -275,12 +275,8 @@ impl GovernanceModel {
             a.conceive
         };
         let lt = tailored.locality();
-        let r = match tailored {
-            Level::National => 1.0,
-            Level::Regional => 1.0 - p.regional_share,
-            Level::Local => 0.0,
-        };
-        let loss_c = p.needs_variance * r + p.local_error * a.conceive.locality();
+        let loss_c = uniform_policy_loss(p.needs_variance, p.regional_share, tailored)
+            + p.local_error * a.conceive.locality();
         let flex = flexibility(p);
         let delta = (a.manage.locality().max(a.implement.locality()) - lt).max(0.0);
         let recovered = (p.adaptation * flex * level_trust * delta).clamp(0.0, 1.0);
@@ -295,6 +291,26 @@ impl GovernanceModel {
     /// 1 / (1 + silo_block·(silos − 1)): how much silos leave of horizontal integration.
     pub fn silo_factor(p: &GovernanceParams) -> f64 {
         1.0 / (1.0 + p.silo_block * (p.silos - 1.0).max(0.0))
+    }
+}
+
+/// Oates (1972): the expected quadratic loss of one uniform policy set at
+/// `level` for places whose ideal points vary with `variance`, of which a
+/// share `regional_share` lies between regions. A national policy loses the
+/// whole variance; a regional one the within-region part; a local one none.
+///
+/// ```
+/// use mlgov::governance::Level;
+/// use mlgov::partnership::uniform_policy_loss;
+/// assert_eq!(uniform_policy_loss(2.0, 0.25, Level::National), 2.0);
+/// assert_eq!(uniform_policy_loss(2.0, 0.25, Level::Regional), 1.5);
+/// assert_eq!(uniform_policy_loss(2.0, 0.25, Level::Local), 0.0);
+/// ```
+pub fn uniform_policy_loss(variance: f64, regional_share: f64, level: Level) -> f64 {
+    match level {
+        Level::National => variance,
+        Level::Regional => variance * (1.0 - regional_share),
+        Level::Local => 0.0,
     }
 }
 
@@ -688,7 +704,8 @@ impl Model for GovernanceModel {
         match st.phase {
             Phase::Negotiate
                 if (trust_mean >= p.trust_threshold || in_phase >= p.max_negotiation_months)
-                    && (st.negative_reviews == 0 || in_phase >= f64::from(RENEGOTIATION_MONTHS)) =>
+                    && (st.negative_reviews == 0
+                        || in_phase >= f64::from(RENEGOTIATION_MONTHS)) =>
             {
                 st.phase = Phase::Commit;
                 st.phase_start = t + 1;

@@ -155,6 +155,9 @@ pub fn check_finite(values: &[f64], names: &[String], t: u32) -> Result<(), Mode
     Ok(())
 }
 
+/// Draws one replication's parameters from its parameter stream.
+pub type Sampler<P> = Box<dyn Fn(&mut SimRng) -> Result<P, ModelError> + Send + Sync>;
+
 /// A named configuration to compare: how to draw one replication's parameters.
 ///
 /// The sampler receives the replication's parameter stream, so replication `k`
@@ -164,7 +167,7 @@ pub struct Configuration<P> {
     /// Name used in every output (`N-R-L` for the Lloyd grid).
     pub name: String,
     /// Draws one replication's parameters.
-    pub sampler: Box<dyn Fn(&mut SimRng) -> Result<P, ModelError> + Send + Sync>,
+    pub sampler: Sampler<P>,
 }
 
 impl<P> Configuration<P> {

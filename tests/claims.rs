@@ -1,0 +1,237 @@
+//! One test per claim of the model brief (§4), each a paired Monte Carlo
+//! comparison over many seeds (common random numbers: replication k of both
+//! configurations shares its seed) that must be significant at 95%.
+
+use mlgov::partnership::GovernanceModel;
+use mlgov::scenario::Scenario;
+use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_seed, run_single, stream_seed};
+
+/// Runs configurations `a` and `b` of `scenario` for `n` paired seeds and
+/// returns (mean of b − a, paired t statistic) of `metric`.
+fn paired(scenario: &str, a: &str, b: &str, metric: &str, n: u64) -> (f64, f64) {
+    let s = Scenario::from_toml(scenario, "claim.toml").unwrap_or_else(|e| panic!("{e}"));
+    let configs = s.engine_configurations();
+    let ia = s.configuration_index(a).unwrap();
+    let ib = s.configuration_index(b).unwrap();
+    let model = GovernanceModel;
+    let m = model
+        .final_metrics()
+        .iter()
+        .position(|x| x == metric)
+        .unwrap();
+    let months = s.spec.experiment.months;
+    let mut diffs = Vec::new();
+    for k in 0..n {
+        let seed = run_seed(2024, k);
+        let run = |i: usize| {
+            let p = (configs[i].sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
+                .unwrap();
+            run_single(&model, &p, months, seed).unwrap().finals[m]
+        };
+        diffs.push(run(ib) - run(ia));
+    }
+    let nf = n as f64;
+    let mean = diffs.iter().sum::<f64>() / nf;
+    let var = diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (nf - 1.0);
+    let t = if var > 0.0 {
+        mean / (var / nf).sqrt()
+    } else {
+        f64::INFINITY * mean.signum()
+    };
+    (mean, t)
+}
+
+/// The critical value of a two-sided 95% paired t test for n ≥ 100.
+const T95: f64 = 1.984;
+
+fn two(a: &str, set_a: &str, b: &str, set_b: &str, extra: &str) -> String {
+    format!(
+        "{extra}\n[[variants]]\nname = \"{a}\"\nset = {{ {set_a} }}\n[[variants]]\nname = \"{b}\"\nset = {{ {set_b} }}\n"
+    )
+}
+
+#[test]
+fn claim1_staff_exchanges_make_trust_grow_faster() {
+    let s = two(
+        "none",
+        "",
+        "exchanges",
+        "\"interventions.staff_exchanges.per_year\" = 12",
+        "",
+    );
+    let (d, t) = paired(&s, "none", "exchanges", "months_to_trust", 150);
+    assert!(d < 0.0 && t < -T95, "months_to_trust diff {d}, t {t}");
+    let s = two(
+        "none",
+        "",
+        "leaders",
+        "\"interventions.leadership_exchanges.pairs_per_year\" = 12",
+        "[experiment]\nmonths = 24",
+    );
+    let (d, t) = paired(&s, "none", "leaders", "trust_mean", 150);
+    assert!(d > 0.0 && t > T95, "trust at 24 months diff {d}, t {t}");
+}
+
+#[test]
+fn claim2_pushing_into_delivery_early_lowers_value_added_and_survival() {
+    let s = two(
+        "when_ready",
+        "",
+        "pushed",
+        "\"interventions.delivery_start\" = 6",
+        "",
+    );
+    let (d, t) = paired(&s, "when_ready", "pushed", "value_added_total", 150);
+    assert!(d < 0.0 && t < -T95, "value added diff {d}, t {t}");
+    let (d, t) = paired(&s, "when_ready", "pushed", "survival", 300);
+    assert!(d < 0.0 && t < -T95, "survival diff {d}, t {t}");
+}
+
+#[test]
+fn claim3_transaction_costs_rise_with_partners_levels_and_silos_and_fall_with_trust() {
+    let metric = "transaction_cost_total";
+    let s = two(
+        "twelve",
+        "",
+        "twenty_four",
+        "\"partnership.partners[7].count\" = 8, \"partnership.partners[8].count\" = 8",
+        "",
+    );
+    let (d, t) = paired(&s, "twelve", "twenty_four", metric, 100);
+    assert!(d > 0.0 && t > T95, "partners: diff {d}, t {t}");
+    let s = two(
+        "N-N-N",
+        "\"governance.assignment\" = \"N-N-N\"",
+        "N-L-N",
+        "\"governance.assignment\" = \"N-L-N\"",
+        "",
+    );
+    let (d, t) = paired(&s, "N-N-N", "N-L-N", metric, 100);
+    assert!(d > 0.0 && t > T95, "levels crossed: diff {d}, t {t}");
+    let s = two(
+        "one_silo",
+        "\"governance.silos\" = 1",
+        "six_silos",
+        "\"governance.silos\" = 6",
+        "",
+    );
+    let (d, t) = paired(&s, "one_silo", "six_silos", metric, 100);
+    assert!(d > 0.0 && t > T95, "silos: diff {d}, t {t}");
+    let s = two(
+        "low_trust",
+        "\"partnership.trust.prior\" = 0.4",
+        "high_trust",
+        "\"partnership.trust.prior\" = 0.8",
+        "[experiment]\nmonths = 24",
+    );
+    let (d, t) = paired(&s, "low_trust", "high_trust", metric, 100);
+    assert!(d < 0.0 && t < -T95, "trust: diff {d}, t {t}");
+}
+
+#[test]
+fn claim4_local_and_connected_fits_better_where_needs_differ_national_is_cheaper_where_uniform() {
+    let s = two(
+        "N-N-N",
+        "\"governance.assignment\" = \"N-N-N\"",
+        "L-L-L",
+        "\"governance.assignment\" = \"L-L-L\"",
+        "",
+    );
+    let (d, t) = paired(&s, "N-N-N", "L-L-L", "fit", 100);
+    assert!(d > 0.0 && t > T95, "fit, differing needs: diff {d}, t {t}");
+    // Connecting the levels: national conception implemented locally fits
+    // better than all-national.
+    let s = two(
+        "N-N-N",
+        "\"governance.assignment\" = \"N-N-N\"",
+        "N-R-L",
+        "\"governance.assignment\" = \"N-R-L\"",
+        "",
+    );
+    let (d, t) = paired(&s, "N-N-N", "N-R-L", "fit", 100);
+    assert!(d > 0.0 && t > T95, "fit, connected levels: diff {d}, t {t}");
+    let uniform = "[governance]\nneeds_variance = 0\ndomains = [\"jobs\"]";
+    let s = two(
+        "N-N-N",
+        "\"governance.assignment\" = \"N-N-N\"",
+        "L-L-L",
+        "\"governance.assignment\" = \"L-L-L\"",
+        uniform,
+    );
+    let (d, t) = paired(&s, "N-N-N", "L-L-L", "transaction_cost_total", 100);
+    assert!(
+        d > 0.0 && t > T95,
+        "cost, uniform needs: L-L-L - N-N-N = {d}, t {t}"
+    );
+    let (d, _) = paired(&s, "N-N-N", "L-L-L", "fit", 100);
+    assert!(
+        d <= 0.0,
+        "with uniform needs local decisions do not fit better: {d}"
+    );
+}
+
+#[test]
+fn claim5_vertical_silos_reduce_the_value_of_local_horizontal_partnerships() {
+    let s = two(
+        "one_silo",
+        "\"governance.silos\" = 1",
+        "five_silos",
+        "\"governance.silos\" = 5",
+        "[governance]\nassignment = \"L-L-L\"",
+    );
+    let (d, t) = paired(&s, "one_silo", "five_silos", "value_added_total", 100);
+    assert!(d < 0.0 && t < -T95, "value added diff {d}, t {t}");
+}
+
+#[test]
+fn claim6_external_targets_and_unsustainable_funding_lower_survival() {
+    let s = two(
+        "own_goals",
+        "",
+        "targets",
+        "\"interventions.external_targets.enabled\" = true",
+        "",
+    );
+    let (d, t) = paired(&s, "own_goals", "targets", "survival", 150);
+    assert!(d < 0.0 && t < -T95, "targets: diff {d}, t {t}");
+    let s = two(
+        "sustainable",
+        "",
+        "short_term",
+        "\"interventions.funding.sustainable\" = false",
+        "",
+    );
+    let (d, t) = paired(&s, "sustainable", "short_term", "survival", 150);
+    assert!(d < 0.0 && t < -T95, "funding: diff {d}, t {t}");
+}
+
+#[test]
+fn claim7_fairness_raises_survival_review_and_learning_raise_value_added() {
+    let s = two(
+        "unfair",
+        "\"partnership.fairness\" = 0.2",
+        "fair",
+        "\"partnership.fairness\" = 0.9",
+        "",
+    );
+    let (d, t) = paired(&s, "unfair", "fair", "survival", 150);
+    assert!(d > 0.0 && t > T95, "fairness: diff {d}, t {t}");
+    let s = two(
+        "no_review",
+        "\"interventions.review.interval\" = 0",
+        "review",
+        "\"interventions.review.interval\" = 6",
+        "",
+    );
+    let (d, t) = paired(&s, "no_review", "review", "value_added_total", 100);
+    assert!(d > 0.0 && t > T95, "review: diff {d}, t {t}");
+    let s = two(
+        "no_workshops",
+        "",
+        "workshops",
+        "\"interventions.workshops.per_year\" = 4",
+        "",
+    );
+    let (d, t) = paired(&s, "no_workshops", "workshops", "value_added_total", 100);
+    assert!(d > 0.0 && t > T95, "learning (workshops): diff {d}, t {t}");
+}
