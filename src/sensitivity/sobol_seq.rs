@@ -3,8 +3,8 @@
 //! (Antonov & Saleev 1979) exactly like Joe & Kuo's reference program.
 //!
 //! Point 0 is the origin. [`SobolSequence`] starts there, as the reference
-//! program does; [`saltelli_design`](super::saltelli_design) skips it (see its
-//! documentation for why).
+//! program does, and so does [`saltelli_design`](super::saltelli_design) (see
+//! its documentation for why the origin is not skipped).
 
 use super::SensitivityError;
 use super::joe_kuo::{DIRECTION_NUMBERS, MAX_DIMENSIONS};
