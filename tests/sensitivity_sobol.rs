@@ -168,8 +168,8 @@ fn linear_additive_model_has_squared_coefficient_shares() {
     assert_eq!(r.outputs, vec!["sum", "only_p1"]);
     assert_eq!(r.parameters, vec!["p0", "p1", "p2", "p3"]);
     let total: f64 = a.iter().map(|a| a * a).sum();
-    for i in 0..4 {
-        let share = a[i] * a[i] / total;
+    for (i, a_i) in a.iter().enumerate() {
+        let share = a_i * a_i / total;
         let got = r.indices[0][i];
         assert!(
             (got.s1 - share).abs() < 0.002,

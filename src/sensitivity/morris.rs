@@ -245,7 +245,7 @@ fn check_options(opts: &MorrisOptions) -> Result<(), SensitivityError> {
             why: "trajectories; sigma needs two elementary effects per parameter",
         });
     }
-    if opts.levels < 2 || opts.levels % 2 != 0 {
+    if opts.levels < 2 || !opts.levels.is_multiple_of(2) {
         return Err(SensitivityError::InvalidOption(format!(
             "Morris levels must be even and at least 2, got {}",
             opts.levels
