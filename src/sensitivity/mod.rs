@@ -16,7 +16,7 @@
 //! Both take any function of a parameter vector that returns a vector of
 //! outputs, so a model with several final metrics is analysed for each metric
 //! at once. [`model_function`] turns a [`Model`](crate::sim::Model) and a
-//! [`ParameterSpace`](crate::sim::ParameterSpace) into such a function, with
+//! [`ParameterSpace`] into such a function, with
 //! common random numbers across points.
 //!
 //! The designs are public on their own too ([`full_factorial`],

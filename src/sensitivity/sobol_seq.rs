@@ -40,7 +40,12 @@ pub struct SobolSequence {
 impl SobolSequence {
     /// A sequence of `dimensions` dimensions, positioned at point 0 (the origin).
     pub fn new(dimensions: usize) -> Result<Self, SensitivityError> {
-        if dimensions == 0 || dimensions > SOBOL_MAX_DIMENSIONS {
+        if dimensions == 0 {
+            return Err(SensitivityError::InvalidOption(
+                "a Sobol' sequence needs at least one dimension".into(),
+            ));
+        }
+        if dimensions > SOBOL_MAX_DIMENSIONS {
             return Err(SensitivityError::TooManyDimensions {
                 requested: dimensions,
                 max: SOBOL_MAX_DIMENSIONS,
