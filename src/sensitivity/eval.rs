@@ -29,8 +29,31 @@ pub fn evaluate<F>(
 where
     F: Fn(&[f64]) -> Result<Vec<f64>, ModelError> + Sync,
 {
+    evaluate_indexed(
+        f,
+        problem,
+        points.len(),
+        &|i| points[i].clone(),
+        threads,
+        progress,
+    )
+}
+
+/// [`evaluate`] over `count` points built on demand by `point(i)`, so a large
+/// design never has to sit in memory all at once.
+pub(super) fn evaluate_indexed<F>(
+    f: &F,
+    problem: &Problem,
+    count: usize,
+    point: &(dyn Fn(usize) -> Vec<f64> + Sync),
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<f64>>, SensitivityError>
+where
+    F: Fn(&[f64]) -> Result<Vec<f64>, ModelError> + Sync,
+{
     check_threads(threads)?;
-    if points.is_empty() {
+    if count == 0 {
         return Ok(Vec::new());
     }
     // The output width comes from the names or, failing them, from point 0,
@@ -38,7 +61,7 @@ where
     let (width, first) = match problem.outputs() {
         Some(names) => (names.len(), None),
         None => {
-            let y = call(f, problem, points, 0, None)?;
+            let y = call(f, problem, &point(0), 0, None)?;
             progress();
             (y.len(), Some(y))
         }
@@ -58,13 +81,13 @@ where
         })?;
     let first_failure = AtomicUsize::new(usize::MAX);
     let results: Vec<Option<Result<Vec<f64>, SensitivityError>>> = pool.install(|| {
-        (start..points.len())
+        (start..count)
             .into_par_iter()
             .map(|i| {
                 if i > first_failure.load(Ordering::Relaxed) {
                     return None;
                 }
-                let r = call(f, problem, points, i, Some(width));
+                let r = call(f, problem, &point(i), i, Some(width));
                 if r.is_err() {
                     first_failure.fetch_min(i, Ordering::Relaxed);
                 }
@@ -73,7 +96,7 @@ where
             })
             .collect()
     });
-    let mut outputs = Vec::with_capacity(points.len());
+    let mut outputs = Vec::with_capacity(count);
     outputs.extend(first);
     for r in results {
         // A skipped point (None) always comes after an evaluated failure,
@@ -83,18 +106,17 @@ where
     Ok(outputs)
 }
 
-/// Evaluates point `i` and checks the output's width and finiteness.
+/// Evaluates point `i` (`x`) and checks the output's width and finiteness.
 fn call<F>(
     f: &F,
     problem: &Problem,
-    points: &[Vec<f64>],
+    x: &[f64],
     i: usize,
     width: Option<usize>,
 ) -> Result<Vec<f64>, SensitivityError>
 where
     F: Fn(&[f64]) -> Result<Vec<f64>, ModelError> + Sync,
 {
-    let x = &points[i];
     let y = f(x).map_err(|source| SensitivityError::Evaluation {
         index: i,
         point: problem.describe(x),

@@ -31,7 +31,7 @@
 //! When an output does not vary at all (`V = 0`), its indices are undefined
 //! and reported as NaN.
 
-use super::eval::evaluate;
+use super::eval::evaluate_indexed;
 use super::morris::check_outputs;
 use super::{
     BOOTSTRAP_STREAM, Problem, SensitivityError, SobolSequence, check_threads, scale_point,
@@ -127,6 +127,15 @@ pub struct SobolResult {
 /// it makes the largest index error at `N = 1024` about 1e-4 instead of 5e-3.
 /// Use `N` a power of two for the same reason.
 pub fn saltelli_design(k: usize, samples: usize) -> Result<Vec<Vec<f64>>, SensitivityError> {
+    let ab = sobol_rows(k, samples)?;
+    Ok((0..samples * (k + 2))
+        .map(|i| saltelli_point(&ab, k, i))
+        .collect())
+}
+
+/// Points `0 .. samples` of the `2k`-dimensional Sobol' sequence: row `j`
+/// holds `A_j` then `B_j`.
+fn sobol_rows(k: usize, samples: usize) -> Result<Vec<Vec<f64>>, SensitivityError> {
     if k == 0 {
         return Err(SensitivityError::TooFewParameters { found: 0, min: 1 });
     }
@@ -142,20 +151,24 @@ pub fn saltelli_design(k: usize, samples: usize) -> Result<Vec<Vec<f64>>, Sensit
         )));
     }
     let mut seq = SobolSequence::new(2 * k)?;
-    let mut ab = vec![0.0; 2 * k];
-    let mut points = Vec::with_capacity(samples * (k + 2));
-    for _ in 0..samples {
-        seq.next_into(&mut ab).expect("index checked above");
-        let (a, b) = ab.split_at(k);
-        points.push(a.to_vec());
-        points.push(b.to_vec());
-        for i in 0..k {
-            let mut abi = a.to_vec();
-            abi[i] = b[i];
-            points.push(abi);
+    Ok((0..samples)
+        .map(|_| seq.next_point().expect("index checked above"))
+        .collect())
+}
+
+/// Point `i` of Saltelli's design from the `A | B` rows: row `i / (k + 2)`,
+/// and within it `A`, `B`, then `A_B^(0)`, ..., `A_B^(k-1)`.
+fn saltelli_point(ab: &[Vec<f64>], k: usize, i: usize) -> Vec<f64> {
+    let (a, b) = ab[i / (k + 2)].split_at(k);
+    match i % (k + 2) {
+        0 => a.to_vec(),
+        1 => b.to_vec(),
+        c => {
+            let mut x = a.to_vec();
+            x[c - 2] = b[c - 2];
+            x
         }
     }
-    Ok(points)
 }
 
 /// Sobol' indices from the outputs at the points of
@@ -257,11 +270,22 @@ where
 {
     problem.require_two()?;
     check_options(opts)?;
-    let points: Vec<Vec<f64>> = saltelli_design(problem.dimension(), opts.samples)?
+    let k = problem.dimension();
+    // A and B are kept (N x 2k numbers); the N (k + 2) points are built as
+    // they are evaluated.
+    let bounds: Vec<(f64, f64)> = problem
+        .bounds()
         .iter()
-        .map(|u| scale_point(u, problem.bounds()))
+        .chain(problem.bounds())
+        .copied()
         .collect();
-    let outputs = evaluate(&f, problem, &points, opts.threads, progress)?;
+    let ab: Vec<Vec<f64>> = sobol_rows(k, opts.samples)?
+        .iter()
+        .map(|u| scale_point(u, &bounds))
+        .collect();
+    let point = |i: usize| saltelli_point(&ab, k, i);
+    let count = opts.samples * (k + 2);
+    let outputs = evaluate_indexed(&f, problem, count, &point, opts.threads, progress)?;
     sobol_analyse(problem, opts, &outputs)
 }
 
