@@ -1,6 +1,17 @@
-//! `mlgov sensitivity`.
+//! `mlgov sensitivity`: Morris screening or Sobol' indices of a scenario's
+//! final metrics over its uncertain parameters, written to `DIR/sensitivity.csv`.
+//!
+//! Loading the scenario is the scenario module's job; everything after it
+//! (checking the flags, running, writing, charting) is [`run_with`], generic
+//! over the model, so the command works for any [`Model`] and
+//! [`ParameterSpace`].
 
+use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use mlgov::sensitivity::{Method, ModelAnalysis, Problem, analyse_model};
+use mlgov::sim::{Model, ParameterSpace};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,6 +41,222 @@ pub struct SensitivityArgs {
 }
 
 /// Runs `mlgov sensitivity`.
-pub fn execute(_args: SensitivityArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`mlgov sensitivity` is not available yet")
+pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
+    // The flags that do not need the scenario are checked first, so mistakes
+    // are reported before any loading (tests/sensitivity_cli.rs relies on
+    // this: keep it before the loader when wiring).
+    check_flags(&args)?;
+    // INTEGRATION: load `args.scenario`, pick `args.configuration` (default:
+    // the baseline), then call
+    // `run_with(&model, &space, months, replications, scenario_seed, &args)`.
+    anyhow::bail!(
+        "`mlgov sensitivity` is not wired to the scenario loader yet; \
+         use `mlgov::sensitivity::analyse_model` from Rust meanwhile"
+    )
+}
+
+/// Checks `--method`, `--threads` and the method's minimum `--samples`.
+fn check_flags(args: &SensitivityArgs) -> anyhow::Result<Method> {
+    let method: Method = args.method.parse().context("invalid --method")?;
+    if args.threads == Some(0) {
+        anyhow::bail!("--threads must be at least 1 (omit it to use all cores)");
+    }
+    if args.samples < method.min_samples() {
+        anyhow::bail!(
+            "--samples {} is too small for {method}: the minimum is {} ({})",
+            args.samples,
+            method.min_samples(),
+            match method {
+                Method::Morris => "trajectories; sigma needs two elementary effects per parameter",
+                Method::Sobol => "base sample N; fewer leaves the indices mostly noise",
+            }
+        );
+    }
+    Ok(method)
+}
+
+/// Everything after the scenario is loaded: checks, runs the analysis of the
+/// model's final metrics over `space` (each design point the mean of
+/// `replications` runs of `months` months, seeded from `--seed` or else
+/// `seed`), writes `DIR/sensitivity.csv` and draws the chart.
+#[cfg_attr(not(test), allow(dead_code))] // called by `execute` once the loader is wired
+pub fn run_with<M, S>(
+    model: &M,
+    space: &S,
+    months: u32,
+    replications: u64,
+    seed: u64,
+    args: &SensitivityArgs,
+) -> anyhow::Result<ExitCode>
+where
+    M: Model,
+    S: ParameterSpace<M::Params>,
+{
+    let method = check_flags(args)?;
+    let settings = ModelAnalysis {
+        method,
+        samples: args.samples,
+        months,
+        replications,
+        seed: args.seed.unwrap_or(seed),
+        threads: args.threads,
+    };
+    let scenario = args.scenario.display();
+    let problem = Problem::from_space(space)
+        .with_context(|| format!("uncertain parameters of {scenario}"))?;
+    settings
+        .check(&problem)
+        .with_context(|| format!("cannot analyse {scenario}"))?;
+    let k = problem.dimension();
+    let evaluations = method.evaluations(k, args.samples);
+    eprintln!(
+        "{method}: {k} parameters, {evaluations} design points x {replications} replications \
+         = {} runs of {months} months",
+        evaluations as u128 * u128::from(replications)
+    );
+    let bar = progress_bar(evaluations as u64);
+    let result = analyse_model(model, space, &settings, &|| bar.inc(1))
+        .with_context(|| format!("{method} analysis of {scenario} failed"))?;
+    bar.finish_and_clear();
+    let path = result.write_csv(&args.out)?;
+    println!("wrote {}", path.display());
+
+    // ---- CHART -----------------------------------------------------------
+    // INTEGRATION: the report module draws the importance chart here from
+    // `path` (DIR/sensitivity.csv): per metric, one bar per parameter sorted
+    // by importance — mu_star with sigma (Morris), or S1 and ST with their
+    // confidence intervals (Sobol). Honour a no-plots option if one is added.
+    // ----------------------------------------------------------------------
+
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise, so logs
+/// and pipes stay clean.
+fn progress_bar(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} points, eta {eta}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mlgov::sim::ModelError;
+    use rand::{Rng, RngExt};
+
+    /// `level = months * rate + noise`; `boost` does nothing.
+    struct Drift;
+    impl Model for Drift {
+        type Params = (f64, f64);
+        type State = f64;
+        fn observables(&self) -> Vec<String> {
+            vec!["level".into()]
+        }
+        fn final_metrics(&self) -> Vec<String> {
+            vec!["level".into()]
+        }
+        fn init<R: Rng + ?Sized>(&self, _: &(f64, f64), _: &mut R) -> Result<f64, ModelError> {
+            Ok(0.0)
+        }
+        fn step<R: Rng + ?Sized>(
+            &self,
+            p: &(f64, f64),
+            s: &mut f64,
+            _: u32,
+            rng: &mut R,
+        ) -> Result<(), ModelError> {
+            *s += p.0 + 0.1 * (rng.random::<f64>() - 0.5);
+            Ok(())
+        }
+        fn observe(&self, _: &(f64, f64), s: &f64, _: u32, out: &mut Vec<f64>) {
+            out.push(*s)
+        }
+        fn finish(&self, _: &(f64, f64), s: &f64, _: u32, out: &mut Vec<f64>) {
+            out.push(*s)
+        }
+    }
+
+    struct Space(usize);
+    impl ParameterSpace<(f64, f64)> for Space {
+        fn names(&self) -> Vec<String> {
+            ["rate", "boost"][..self.0]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        }
+        fn bounds(&self) -> Vec<(f64, f64)> {
+            vec![(0.0, 1.0); self.0]
+        }
+        fn build(&self, x: &[f64]) -> Result<(f64, f64), ModelError> {
+            Ok((x[0], x.get(1).copied().unwrap_or(0.0)))
+        }
+    }
+
+    fn args(method: &str, samples: usize, out: PathBuf) -> SensitivityArgs {
+        SensitivityArgs {
+            scenario: "test.toml".into(),
+            method: method.into(),
+            samples,
+            configuration: None,
+            seed: Some(3),
+            threads: Some(2),
+            out,
+        }
+    }
+
+    #[test]
+    fn run_with_writes_the_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        for (method, samples, header) in [
+            ("morris", 4, "method,metric,parameter,mu,mu_star,sigma"),
+            (
+                "sobol",
+                32,
+                "method,metric,parameter,s1,s1_low,s1_high,st,st_low,st_high",
+            ),
+        ] {
+            let a = args(method, samples, dir.path().join(method));
+            let code = run_with(&Drift, &Space(2), 6, 3, 1, &a).unwrap();
+            assert_eq!(code, ExitCode::SUCCESS);
+            let text =
+                std::fs::read_to_string(dir.path().join(method).join("sensitivity.csv")).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines[0], header);
+            assert!(lines[1].starts_with(&format!("{method},level,rate,")));
+            assert!(lines[2].starts_with(&format!("{method},level,boost,")));
+        }
+    }
+
+    #[test]
+    fn run_with_refuses_bad_flags_and_spaces() {
+        let out = PathBuf::from("unused");
+        let err = |a: &SensitivityArgs, k: usize| {
+            format!("{:#}", run_with(&Drift, &Space(k), 6, 1, 1, a).unwrap_err())
+        };
+        let e = err(&args("fast", 10, out.clone()), 2);
+        assert!(
+            e.contains("unknown method `fast`") && e.contains("`sobol`"),
+            "{e}"
+        );
+        let e = err(&args("morris", 1, out.clone()), 2);
+        assert!(e.contains("minimum is 2"), "{e}");
+        let e = err(&args("sobol", 31, out.clone()), 2);
+        assert!(e.contains("minimum is 32"), "{e}");
+        let mut a = args("morris", 10, out.clone());
+        a.threads = Some(0);
+        assert!(err(&a, 2).contains("--threads must be at least 1"));
+        let e = err(&args("morris", 10, out), 1);
+        assert!(
+            e.contains("at least 2 uncertain parameters, found 1"),
+            "{e}"
+        );
+    }
 }
