@@ -9,6 +9,8 @@
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use mlgov::partnership::GovernanceModel;
+use mlgov::scenario::{Scenario, ScenarioSpace};
 use mlgov::sensitivity::{Method, ModelAnalysis, Problem, analyse_model};
 use mlgov::sim::{Model, ParameterSpace};
 use std::io::IsTerminal;
@@ -35,6 +37,9 @@ pub struct SensitivityArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Replications averaged at each design point (common seeds at every point).
+    #[arg(long, default_value_t = 10)]
+    pub replications: u64,
     /// Output directory.
     #[arg(long)]
     pub out: PathBuf,
@@ -46,12 +51,42 @@ pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     // are reported before any loading (tests/sensitivity_cli.rs relies on
     // this: keep it before the loader when wiring).
     check_flags(&args)?;
-    // INTEGRATION: load `args.scenario`, pick `args.configuration` (default:
-    // the baseline), then call
-    // `run_with(&model, &space, months, replications, scenario_seed, &args)`.
-    anyhow::bail!(
-        "`mlgov sensitivity` is not wired to the scenario loader yet; \
-         use `mlgov::sensitivity::analyse_model` from Rust meanwhile"
+    let scenario = match Scenario::load(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let index = match &args.configuration {
+        Some(name) => scenario
+            .configuration_index(name)
+            .map_err(anyhow::Error::msg)?,
+        None => scenario.baseline(),
+    };
+    let config = &scenario.configurations()[index];
+    let space = ScenarioSpace::new(config);
+    let k = space.names().len();
+    if k < 2 {
+        anyhow::bail!(
+            "{}: configuration \"{}\" has {k} uncertain parameter{}; sensitivity analysis needs at least two \
+             (write parameters as distributions, e.g. forgetting = {{ dist = \"uniform\", low = 0.9, high = 0.99 }})",
+            scenario.file,
+            config.name,
+            if k == 1 { "" } else { "s" }
+        );
+    }
+    let replications = args.replications;
+    if replications == 0 {
+        anyhow::bail!("--replications must be at least 1");
+    }
+    run_with(
+        &GovernanceModel,
+        &space,
+        scenario.spec.experiment.months,
+        replications,
+        scenario.spec.experiment.seed,
+        &args,
     )
 }
 
@@ -79,7 +114,6 @@ fn check_flags(args: &SensitivityArgs) -> anyhow::Result<Method> {
 /// model's final metrics over `space` (each design point the mean of
 /// `replications` runs of `months` months, seeded from `--seed` or else
 /// `seed`), writes `DIR/sensitivity.csv` and draws the chart.
-#[cfg_attr(not(test), allow(dead_code))] // called by `execute` once the loader is wired
 pub fn run_with<M, S>(
     model: &M,
     space: &S,
