@@ -139,8 +139,8 @@ impl Walker {
                 self.check_grid(value, path, problems);
                 Some(value.clone())
             }
-            "partnership.partners" => Some(self.partners(value, path, problems)),
-            "variants" => Some(self.variants(value, path, problems)),
+            "partnership.partners" => return Some(self.partners(value, path, problems)),
+            "variants" => return Some(self.variants(value, path, problems)),
             "governance.assignment" => {
                 match value.as_str() {
                     Some(code) => {
@@ -179,6 +179,9 @@ impl Walker {
                 if self.param_paths.contains(path) {
                     check_param_value(value, path, problems);
                     Some(value.clone())
+                } else if let (Value::Table(_), Value::Table(_)) = (schema, value) {
+                    // Keep the table: only its offending entries are dropped.
+                    return Some(self.table(value, schema, path, problems));
                 } else {
                     self.leaf_or_table(value, schema, path, problems)
                 }

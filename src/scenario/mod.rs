@@ -142,11 +142,12 @@ impl Scenario {
             }
         };
         let mut problems = Vec::new();
-        let base = checked_spec(&user, "", &mut problems);
+        let base = checked_spec(&user, "", &[], &mut problems);
         let Some(base) = base else {
             return Err(fail(problems));
         };
-        let configs = expand(&user, &base, &mut problems);
+        let known = problems.clone();
+        let configs = expand(&user, &base, &known, &mut problems);
         if !problems.is_empty() {
             return Err(fail(problems));
         }
@@ -274,7 +275,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Structural check, deserialisation and range check of one tree. Problems
 /// are prefixed with `prefix` (a variant's label).
-fn checked_spec(user: &Value, prefix: &str, problems: &mut Vec<Problem>) -> Option<ScenarioSpec> {
+/// The spec is returned whenever it could be read, even with range problems,
+/// so that configurations can still be checked; `known` problems (already
+/// reported for the base scenario) are not repeated.
+fn checked_spec(
+    user: &Value,
+    prefix: &str,
+    known: &[Problem],
+    problems: &mut Vec<Problem>,
+) -> Option<ScenarioSpec> {
     let mut local = Vec::new();
     let cleaned = check::check_structure(user, &mut local);
     let spec = match cleaned.try_into::<ScenarioSpec>() {
@@ -287,6 +296,7 @@ fn checked_spec(user: &Value, prefix: &str, problems: &mut Vec<Problem>) -> Opti
     if let Some(s) = &spec {
         check::check_ranges(s, &mut local);
     }
+    local.retain(|p| !known.contains(p));
     let ok = local.is_empty();
     problems.extend(local.into_iter().map(|p| Problem {
         path: if prefix.is_empty() {
@@ -298,7 +308,7 @@ fn checked_spec(user: &Value, prefix: &str, problems: &mut Vec<Problem>) -> Opti
         },
         message: p.message,
     }));
-    if ok { spec } else { None }
+    if ok || prefix.is_empty() { spec } else { None }
 }
 
 /// Splits `a.b[2].c` into keys and indices.
@@ -385,7 +395,12 @@ fn set_path(tree: &mut Value, path: &str, value: Value) -> Result<(), String> {
 }
 
 /// The configurations: variants (or the scenario itself) × assignments × grid.
-fn expand(user: &Value, base: &ScenarioSpec, problems: &mut Vec<Problem>) -> Vec<ConfigSpec> {
+fn expand(
+    user: &Value,
+    base: &ScenarioSpec,
+    known: &[Problem],
+    problems: &mut Vec<Problem>,
+) -> Vec<ConfigSpec> {
     let mut bare = user.clone();
     if let Some(t) = bare.as_table_mut() {
         t.remove("variants");
@@ -471,7 +486,7 @@ fn expand(user: &Value, base: &ScenarioSpec, problems: &mut Vec<Problem>) -> Vec
                 } else {
                     format!("variants.{vname}")
                 };
-                if let Some(spec) = checked_spec(&t, &label, problems) {
+                if let Some(spec) = checked_spec(&t, &label, known, problems) {
                     out.push(ConfigSpec { name, spec });
                 }
             }
