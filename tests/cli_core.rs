@@ -1,0 +1,162 @@
+//! `mlgov check` and `mlgov simulate` from the outside.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn mlgov() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mlgov"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mlgov-cli-core-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn check_ok_prints_one_line_and_exits_0() {
+    let out = mlgov()
+        .args(["check", "examples/scenarios/lloyd_grid.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.contains("27 configurations"), "{text}");
+}
+
+#[test]
+fn check_lists_every_error_and_exits_2() {
+    let d = temp_dir("check");
+    let f = write(
+        &d,
+        "bad.toml",
+        b"[partnership.trust]\nforgetting = 1.7\nprior = 3\n[governance]\nsilo = 2\n",
+    );
+    let out = mlgov().arg("check").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad.toml: 3 problems"), "{err}");
+    assert!(
+        err.contains("partnership.trust.forgetting: must be in (0, 1], got 1.7"),
+        "{err}"
+    );
+    assert!(
+        err.contains("partnership.trust.prior: must be in [0, 1], got 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("governance.silo: unknown field (did you mean `silos`?)"),
+        "{err}"
+    );
+    // Missing and binary files.
+    let out = mlgov()
+        .arg("check")
+        .arg(d.join("missing.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("cannot read the file")
+    );
+    let g = write(&d, "garbage.toml", &[0x89, b'P', b'N', b'G', 0, 0xff, 0xfe]);
+    let out = mlgov().arg("check").arg(&g).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("not a text file")
+    );
+}
+
+#[test]
+fn simulate_writes_one_row_per_month_and_is_deterministic() {
+    let d = temp_dir("simulate");
+    let f = write(&d, "s.toml", b"[experiment]\nmonths = 36\n");
+    for sub in ["a", "b"] {
+        let out = mlgov()
+            .arg("simulate")
+            .arg(&f)
+            .args(["--seed", "5", "--out"])
+            .arg(d.join(sub))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let a = std::fs::read_to_string(d.join("a/run.csv")).unwrap();
+    let b = std::fs::read_to_string(d.join("b/run.csv")).unwrap();
+    assert_eq!(a, b);
+    let header = a.lines().next().unwrap();
+    for col in [
+        "month",
+        "trust_mean",
+        "trust_min",
+        "vision_dispersion",
+        "transaction_cost",
+        "transaction_cost_cumulative",
+        "delivery",
+        "fit",
+        "value_added",
+        "active_partners",
+        "phase",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == col),
+            "missing {col} in {header}"
+        );
+    }
+    assert_eq!(a.lines().count(), 37);
+    // Another seed gives another run.
+    let out = mlgov()
+        .arg("simulate")
+        .arg(&f)
+        .args(["--seed", "6", "--out"])
+        .arg(d.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_ne!(std::fs::read_to_string(d.join("c/run.csv")).unwrap(), a);
+}
+
+#[test]
+fn simulate_refuses_bad_input_without_writing() {
+    let d = temp_dir("simbad");
+    let f = write(&d, "bad.toml", b"[experiment]\nmonths = 0\n");
+    let out = mlgov()
+        .arg("simulate")
+        .arg(&f)
+        .arg("--out")
+        .arg(d.join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("o/run.csv").exists());
+    let ok = write(&d, "ok.toml", b"");
+    let out = mlgov()
+        .arg("simulate")
+        .arg(&ok)
+        .args(["--configuration", "nope", "--out"])
+        .arg(d.join("o"))
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("no configuration named \"nope\"")
+    );
+}
