@@ -215,7 +215,9 @@ mod tests {
 
     #[test]
     fn merge_is_order_independent() {
-        let values: Vec<f64> = (0..50).map(|i| ((i * 37 % 11) as f64).sin() * 1e3).collect();
+        let values: Vec<f64> = (0..50)
+            .map(|i| ((i * 37 % 11) as f64).sin() * 1e3)
+            .collect();
         let mut whole = Moments::new();
         values.iter().for_each(|&v| whole.push(v).unwrap());
         let mut a = Moments::new();

@@ -392,7 +392,10 @@ mod tests {
             s
         };
         let (s1, s2, s3) = (build(&values), build(&asc), build(&desc));
-        assert!(index_of(1e9) - index_of(1e-9) >= MAX_BUCKETS as i32, "collapse must trigger");
+        assert!(
+            index_of(1e9) - index_of(1e-9) >= MAX_BUCKETS as i32,
+            "collapse must trigger"
+        );
         assert!(s1.positive.counts.len() <= MAX_BUCKETS);
         assert_eq!(s1, s2);
         assert_eq!(s1, s3);
@@ -411,7 +414,9 @@ mod tests {
     #[test]
     fn encoding_round_trips() {
         let mut s = QuantileSketch::new();
-        [-3.0, -0.5, 0.0, 2.0, 2.0, 1e6].iter().for_each(|&v| s.insert(v));
+        [-3.0, -0.5, 0.0, 2.0, 2.0, 1e6]
+            .iter()
+            .for_each(|&v| s.insert(v));
         let mut e = Encoder::default();
         s.encode(&mut e);
         let back = QuantileSketch::decode(&mut Decoder::new(&e.bytes)).unwrap();

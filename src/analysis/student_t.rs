@@ -228,8 +228,16 @@ mod tests {
         close(t_quantile(0.025, 9.0), -2.262_157_163, 1e-6);
         // Closed forms: ν = 1 is Cauchy, ν = 2 has t = (2p−1)/√(2p(1−p)).
         let p: f64 = 0.9;
-        close(t_quantile(p, 1.0), (std::f64::consts::PI * (p - 0.5)).tan(), 1e-9);
-        close(t_quantile(p, 2.0), (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt(), 1e-9);
+        close(
+            t_quantile(p, 1.0),
+            (std::f64::consts::PI * (p - 0.5)).tan(),
+            1e-9,
+        );
+        close(
+            t_quantile(p, 2.0),
+            (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt(),
+            1e-9,
+        );
     }
 
     #[test]

@@ -119,20 +119,39 @@ mod tests {
 
     #[test]
     fn add_sub_round_trip_with_carry() {
-        let a = U256 { hi: 1, lo: u128::MAX };
+        let a = U256 {
+            hi: 1,
+            lo: u128::MAX,
+        };
         let b = U256 { hi: 0, lo: 1 };
         let s = a.checked_add(b).unwrap();
         assert_eq!(s, U256 { hi: 2, lo: 0 });
         assert_eq!(s.checked_sub(b).unwrap(), a);
         assert!(b.checked_sub(a).is_none());
-        assert!(U256 { hi: u128::MAX, lo: 0 }.checked_add(U256 { hi: 1, lo: 0 }).is_none());
+        assert!(
+            U256 {
+                hi: u128::MAX,
+                lo: 0
+            }
+            .checked_add(U256 { hi: 1, lo: 0 })
+            .is_none()
+        );
     }
 
     #[test]
     fn mul_u64_and_to_f64() {
-        let a = U256 { hi: 0, lo: u128::MAX };
+        let a = U256 {
+            hi: 0,
+            lo: u128::MAX,
+        };
         let p = a.checked_mul_u64(2).unwrap();
-        assert_eq!(p, U256 { hi: 1, lo: u128::MAX - 1 });
+        assert_eq!(
+            p,
+            U256 {
+                hi: 1,
+                lo: u128::MAX - 1
+            }
+        );
         assert_eq!(U256 { hi: 1, lo: 0 }.to_f64(), 2f64.powi(128));
         assert_eq!(U256::from_le_bytes(p.to_le_bytes()), p);
     }

@@ -1,6 +1,11 @@
-//! `mlgov run` and `mlgov merge`.
+//! `mlgov run` and `mlgov merge`: argument checking and calls into
+//! [`mlgov::experiment`]. Arguments are checked before anything is read or
+//! written, so a bad argument never touches an existing results directory.
 
 use clap::Args;
+use mlgov::experiment::{Experiment, RunOptions, Shard, merge_results, run_experiment};
+use mlgov::sim::Model;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,12 +51,83 @@ pub struct MergeArgs {
     pub out: PathBuf,
 }
 
+/// Checks the arguments that do not depend on the scenario and turns them
+/// into engine options.
+fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
+    if args.replications == Some(0) {
+        anyhow::bail!("--replications 0: must be at least 1");
+    }
+    if args.threads == Some(0) {
+        anyhow::bail!("--threads 0: must be at least 1");
+    }
+    let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
+    let mut options = RunOptions::new(&args.out);
+    if let Some(threads) = args.threads {
+        options.threads = threads;
+    }
+    options.shard = shard;
+    options.resume = args.resume;
+    options.progress = !args.quiet && std::io::stderr().is_terminal();
+    Ok(options)
+}
+
 /// Runs `mlgov run`.
-pub fn execute_run(_args: RunArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`mlgov run` is not available yet")
+pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    run_options(&args)?;
+    // INTEGRATION: load and check `args.scenario` into an `Experiment` of the
+    // governance model (identity = a hash of the scenario file's checked
+    // contents), then `return run_with(experiment, &args);`.
+    anyhow::bail!(
+        "{}: scenario loading is not wired into `mlgov run` yet",
+        args.scenario.display()
+    )
+}
+
+/// Runs an experiment of any model with the command-line options: applies
+/// `--replications` and `--seed`, runs (or resumes) it, prints a one-line
+/// summary unless `--quiet`, and draws the charts unless `--no-plots`.
+#[allow(dead_code)] // called by `execute_run` once the scenario loader is wired
+pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let options = run_options(args)?;
+    if let Some(replications) = args.replications {
+        exp.replications = replications;
+    }
+    if let Some(seed) = args.seed {
+        exp.seed = seed;
+    }
+    let outcome = run_experiment(&exp, &options)?;
+    if !args.quiet {
+        let shard = options
+            .shard
+            .map(|s| format!(" (shard {s})"))
+            .unwrap_or_default();
+        eprintln!(
+            "{} runs ok, {} failed{shard}, {:.1} s; results in {}",
+            outcome.runs_ok,
+            outcome.runs_failed,
+            outcome.elapsed_seconds,
+            args.out.display()
+        );
+        if outcome.runs_failed > 0 {
+            eprintln!("failed runs and their reasons are listed in runs.csv");
+        }
+    }
+    if !args.no_plots {
+        // CHARTS: draw the charts of `args.out` from its CSV files here
+        // (report module), e.g. `mlgov::report::draw_experiment_charts(&args.out)?`.
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `mlgov merge`.
-pub fn execute_merge(_args: MergeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`mlgov merge` is not available yet")
+pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let outcome = merge_results(&args.dirs, &args.out)?;
+    eprintln!(
+        "merged {} shards: {} runs ok, {} failed; results in {}",
+        outcome.shards,
+        outcome.runs_ok,
+        outcome.runs_failed,
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

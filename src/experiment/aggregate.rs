@@ -134,7 +134,8 @@ impl Aggregate {
                     let obs = &block.configs[c].observations;
                     for run in obs.chunks_exact(stride) {
                         let row = &run[t * nobs..(t + 1) * nobs];
-                        for ((sum, sketch), &v) in sums.iter_mut().zip(sketches.iter_mut()).zip(row) {
+                        for ((sum, sketch), &v) in sums.iter_mut().zip(sketches.iter_mut()).zip(row)
+                        {
                             *sum += fixed(v);
                             sketch.insert(v);
                         }
@@ -168,7 +169,12 @@ impl Aggregate {
 
     /// Appends the aggregate's encoding.
     pub fn encode(&self, e: &mut Encoder) {
-        for v in [self.shape.configs, self.shape.months, self.shape.observables, self.shape.metrics] {
+        for v in [
+            self.shape.configs,
+            self.shape.months,
+            self.shape.observables,
+            self.shape.metrics,
+        ] {
             e.u64(v as u64);
         }
         self.ok.iter().chain(&self.failed).for_each(|&v| e.u64(v));

@@ -77,7 +77,9 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
     let order: Vec<usize> = by_index
         .iter()
         .enumerate()
-        .map(|(k, i)| i.ok_or_else(|| ExperimentError::Merge(format!("missing shard {}/{n}", k + 1))))
+        .map(|(k, i)| {
+            i.ok_or_else(|| ExperimentError::Merge(format!("missing shard {}/{n}", k + 1)))
+        })
         .collect::<Result<_, _>>()?;
 
     let mut info = first.info.clone();
@@ -120,7 +122,8 @@ fn concatenate_runs(
     let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
     let tmp = out.join(format!("{RUNS}.tmp"));
     let mut dest = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
-    dest.write_all(&header).map_err(ExperimentError::io(&tmp, "write"))?;
+    dest.write_all(&header)
+        .map_err(ExperimentError::io(&tmp, "write"))?;
     let mut total = header.len() as u64;
     for &i in order {
         let (dir, shard, state) = &shards[i];

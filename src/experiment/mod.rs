@@ -65,9 +65,9 @@ pub use merge::merge_results;
 pub use runner::run_experiment;
 pub use shard::Shard;
 
+use crate::sim::{Configuration, Model};
 #[allow(unused_imports)] // referenced by the module docs
 use crate::sim::{DYNAMICS_STREAM, PARAMETER_STREAM, run_seed};
-use crate::sim::{Configuration, Model};
 use std::path::PathBuf;
 
 /// Consecutive replications (of every configuration) in one unit of work.

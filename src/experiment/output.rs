@@ -6,9 +6,9 @@
 //! sd or confidence interval of fewer than two) is an empty cell. Every table
 //! is written to `NAME.tmp` and renamed into place.
 
+use super::ExperimentError;
 use super::aggregate::Aggregate;
 use super::state::{Info, STATE_DIR, write_atomic};
-use super::ExperimentError;
 use crate::analysis::{RELATIVE_ACCURACY, fixed_mean};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,11 @@ const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// A deterministic, round-trip decimal for a cell.
 pub(crate) fn num(v: f64) -> String {
-    if v == 0.0 { "0".to_string() } else { format!("{v}") }
+    if v == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{v}")
+    }
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -44,7 +48,14 @@ pub(crate) fn ensure_no_results(dir: &Path) -> Result<(), ExperimentError> {
             "exists and is not a directory",
         ));
     }
-    for name in [STATE_DIR, RUNS, SUMMARY, COMPARISONS, TRAJECTORIES, MANIFEST] {
+    for name in [
+        STATE_DIR,
+        RUNS,
+        SUMMARY,
+        COMPARISONS,
+        TRAJECTORIES,
+        MANIFEST,
+    ] {
         let path = dir.join(name);
         if path.exists() {
             return Err(ExperimentError::OutputExists {
@@ -73,7 +84,8 @@ fn write_table(
 ) -> Result<(), ExperimentError> {
     let path = dir.join(name);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(ExperimentError::csv(&path))?;
+    w.write_record(header)
+        .map_err(ExperimentError::csv(&path))?;
     for row in rows {
         w.write_record(&row).map_err(ExperimentError::csv(&path))?;
     }
@@ -84,34 +96,52 @@ fn write_table(
 }
 
 /// Writes `summary.csv`, `comparisons.csv` and `trajectories.csv`.
-pub(crate) fn write_tables(dir: &Path, info: &Info, agg: &Aggregate) -> Result<(), ExperimentError> {
+pub(crate) fn write_tables(
+    dir: &Path,
+    info: &Info,
+    agg: &Aggregate,
+) -> Result<(), ExperimentError> {
     let metrics = &info.final_metrics;
     let nm = metrics.len();
     let quantiles = |s: &crate::analysis::QuantileSketch| QUANTILES.map(|q| opt(s.quantile(q)));
 
-    let summary = info.configurations.iter().enumerate().flat_map(|(c, name)| {
-        metrics.iter().enumerate().map(move |(m, metric)| {
-            let mo = &agg.finals[c * nm + m];
-            let ci = mo.mean_ci(0.95);
-            let mut row = vec![
-                name.clone(),
-                metric.clone(),
-                mo.count().to_string(),
-                opt(mo.mean()),
-                opt(mo.sd()),
-                opt(ci.map(|c| c.0)),
-                opt(ci.map(|c| c.1)),
-            ];
-            row.extend(quantiles(&agg.final_sketches[c * nm + m]));
-            row
-        })
-    });
+    let summary = info
+        .configurations
+        .iter()
+        .enumerate()
+        .flat_map(|(c, name)| {
+            metrics.iter().enumerate().map(move |(m, metric)| {
+                let mo = &agg.finals[c * nm + m];
+                let ci = mo.mean_ci(0.95);
+                let mut row = vec![
+                    name.clone(),
+                    metric.clone(),
+                    mo.count().to_string(),
+                    opt(mo.mean()),
+                    opt(mo.sd()),
+                    opt(ci.map(|c| c.0)),
+                    opt(ci.map(|c| c.1)),
+                ];
+                row.extend(quantiles(&agg.final_sketches[c * nm + m]));
+                row
+            })
+        });
     write_table(
         dir,
         SUMMARY,
         &[
-            "configuration", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p05", "p25",
-            "p50", "p75", "p95",
+            "configuration",
+            "metric",
+            "n",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p25",
+            "p50",
+            "p75",
+            "p95",
         ],
         summary,
     )?;
@@ -140,30 +170,52 @@ pub(crate) fn write_tables(dir: &Path, info: &Info, agg: &Aggregate) -> Result<(
     write_table(
         dir,
         COMPARISONS,
-        &["configuration", "baseline", "metric", "n", "mean_diff", "ci95_low", "ci95_high"],
+        &[
+            "configuration",
+            "baseline",
+            "metric",
+            "n",
+            "mean_diff",
+            "ci95_low",
+            "ci95_high",
+        ],
         comparisons,
     )?;
 
     let (months, nobs) = (info.months as usize, info.observables.len());
-    let trajectories = info.configurations.iter().enumerate().flat_map(|(c, name)| {
-        (0..months).flat_map(move |t| {
-            info.observables.iter().enumerate().map(move |(j, obs)| {
-                let cell = (c * months + t) * nobs + j;
-                let mut row = vec![
-                    name.clone(),
-                    (t + 1).to_string(),
-                    obs.clone(),
-                    opt(fixed_mean(agg.traj_sums[cell], agg.ok[c])),
-                ];
-                row.extend(quantiles(&agg.traj_sketches[cell]));
-                row
+    let trajectories = info
+        .configurations
+        .iter()
+        .enumerate()
+        .flat_map(|(c, name)| {
+            (0..months).flat_map(move |t| {
+                info.observables.iter().enumerate().map(move |(j, obs)| {
+                    let cell = (c * months + t) * nobs + j;
+                    let mut row = vec![
+                        name.clone(),
+                        (t + 1).to_string(),
+                        obs.clone(),
+                        opt(fixed_mean(agg.traj_sums[cell], agg.ok[c])),
+                    ];
+                    row.extend(quantiles(&agg.traj_sketches[cell]));
+                    row
+                })
             })
-        })
-    });
+        });
     write_table(
         dir,
         TRAJECTORIES,
-        &["configuration", "month", "metric", "mean", "p05", "p25", "p50", "p75", "p95"],
+        &[
+            "configuration",
+            "month",
+            "metric",
+            "mean",
+            "p05",
+            "p25",
+            "p50",
+            "p75",
+            "p95",
+        ],
         trajectories,
     )
 }

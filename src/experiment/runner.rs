@@ -75,7 +75,10 @@ pub fn run_experiment<M: Model>(
 /// Checks the experiment and options and describes the experiment.
 fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, ExperimentError> {
     if exp.replications == 0 {
-        return Err(ExperimentError::invalid("--replications 0", "must be at least 1"));
+        return Err(ExperimentError::invalid(
+            "--replications 0",
+            "must be at least 1",
+        ));
     }
     if exp.replications > MAX_REPLICATIONS {
         return Err(ExperimentError::invalid(
@@ -84,13 +87,19 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
         ));
     }
     if opts.threads == 0 {
-        return Err(ExperimentError::invalid("--threads 0", "must be at least 1"));
+        return Err(ExperimentError::invalid(
+            "--threads 0",
+            "must be at least 1",
+        ));
     }
     if exp.months == 0 {
         return Err(ExperimentError::invalid("months 0", "must be at least 1"));
     }
     if exp.configurations.is_empty() {
-        return Err(ExperimentError::invalid("configurations", "at least one is needed"));
+        return Err(ExperimentError::invalid(
+            "configurations",
+            "at least one is needed",
+        ));
     }
     if exp.baseline >= exp.configurations.len() {
         return Err(ExperimentError::invalid(
@@ -139,7 +148,9 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
                 )));
             }
             if state.info.shard != info.shard {
-                let show = |s: Option<super::Shard>| s.map_or("no shard".to_string(), |s| format!("shard {s}"));
+                let show = |s: Option<super::Shard>| {
+                    s.map_or("no shard".to_string(), |s| format!("shard {s}"))
+                };
                 return Err(cannot(format!(
                     "its checkpoint is for {}, this run is for {}",
                     show(state.info.shard),
@@ -220,10 +231,18 @@ fn run_waves<M: Model>(
     };
     let (start, end) = state.info.range();
     let per_rep = exp.configurations.len() as u64;
-    let progress = opts.progress.then(|| progress_bar((end - start) * per_rep, (state.next - start) * per_rep));
+    let progress = opts
+        .progress
+        .then(|| progress_bar((end - start) * per_rep, (state.next - start) * per_rep));
     let per_wave = BLOCKS_PER_THREAD_PER_WAVE * opts.threads;
     let mut waves = 0u64;
     while state.next < end {
+        if opts.stop_after_waves == Some(waves) {
+            if let Some(pb) = &progress {
+                pb.abandon();
+            }
+            return Ok(false);
+        }
         let mut blocks = Vec::with_capacity(per_wave);
         let mut a = state.next;
         while a < end && blocks.len() < per_wave {
@@ -243,7 +262,10 @@ fn run_waves<M: Model>(
             .collect::<Result<Vec<BlockResult>, csv::Error>>()
             .map_err(ExperimentError::csv(&runs_path))?;
         state.aggregate.absorb(&results);
-        let rows: Vec<u8> = results.iter().flat_map(|r| r.rows.iter().copied()).collect();
+        let rows: Vec<u8> = results
+            .iter()
+            .flat_map(|r| r.rows.iter().copied())
+            .collect();
         runs.write_all(&rows)
             .map_err(ExperimentError::io(&runs_path, "append to"))?;
         state.runs_len += rows.len() as u64;
@@ -251,12 +273,6 @@ fn run_waves<M: Model>(
         state.elapsed = elapsed();
         state.save(dir)?;
         waves += 1;
-        if opts.stop_after_waves == Some(waves) && state.next < end {
-            if let Some(pb) = &progress {
-                pb.abandon();
-            }
-            return Ok(false);
-        }
     }
     if let Some(pb) = &progress {
         pb.finish();
@@ -310,9 +326,19 @@ fn run_block<M: Model>(
             let cb = &mut configs[c];
             let (obs_start, fin_start) = (cb.observations.len(), cb.finals.len());
             let result = catch_unwind(AssertUnwindSafe(|| {
-                simulate(&exp.model, config, seed, exp.months, names, &mut cb.observations, &mut cb.finals)
+                simulate(
+                    &exp.model,
+                    config,
+                    seed,
+                    exp.months,
+                    names,
+                    &mut cb.observations,
+                    &mut cb.finals,
+                )
             }))
-            .unwrap_or_else(|payload| Err(format!("panicked: {}", panic_message(payload.as_ref()))));
+            .unwrap_or_else(|payload| {
+                Err(format!("panicked: {}", panic_message(payload.as_ref())))
+            });
             record.clear();
             record.extend([config.name.clone(), rep.to_string(), seed.to_string()]);
             match result {
@@ -338,14 +364,21 @@ fn run_block<M: Model>(
                 let Some(at) = finals_at[c] else { continue };
                 for m in 0..nm {
                     let q = |v: f64| quantize(v).unwrap_or(0);
-                    let d = q(configs[c].finals[at + m]) - q(configs[exp.baseline].finals[base + m]);
+                    let d =
+                        q(configs[c].finals[at + m]) - q(configs[exp.baseline].finals[base + m]);
                     pairs[c * nm + m].push_fixed(d);
                 }
             }
         }
     }
-    let rows = rows.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(BlockResult { configs, pairs, rows })
+    let rows = rows
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(BlockResult {
+        configs,
+        pairs,
+        rows,
+    })
 }
 
 /// One run, streaming its observations and finals into the block's buffers.
@@ -371,7 +404,12 @@ fn simulate<M: Model>(
             .map_err(|e| format!("month {t}: {e}"))?;
         let start = observations.len();
         model.observe(&params, &state, t, observations);
-        check_values(&observations[start..], &names.observables, "observation", &format!(" at month {t}"))?;
+        check_values(
+            &observations[start..],
+            &names.observables,
+            "observation",
+            &format!(" at month {t}"),
+        )?;
     }
     let start = finals.len();
     model.finish(&params, &state, months, finals);

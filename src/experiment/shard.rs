@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn parses_and_refuses() {
-        assert_eq!("2/8".parse::<Shard>().unwrap(), Shard { index: 2, count: 8 });
+        assert_eq!(
+            "2/8".parse::<Shard>().unwrap(),
+            Shard { index: 2, count: 8 }
+        );
         let msg = |s: &str| s.parse::<Shard>().unwrap_err().to_string();
         assert_eq!(msg("4/3"), "--shard 4/3: K must be between 1 and N");
         assert_eq!(msg("0/3"), "--shard 0/3: K must be between 1 and N");

@@ -64,7 +64,12 @@ impl Info {
     /// `(what, value here, value there)`, or `None` if it is the same.
     pub fn difference(&self, other: &Info) -> Option<(&'static str, String, String)> {
         let list = |v: &[String]| v.join(",");
-        let name = |i: &Info| i.configurations.get(i.baseline).cloned().unwrap_or_default();
+        let name = |i: &Info| {
+            i.configurations
+                .get(i.baseline)
+                .cloned()
+                .unwrap_or_default()
+        };
         let fields: [(&'static str, String, String); 9] = [
             ("identity", self.identity.clone(), other.identity.clone()),
             ("seed", self.seed.to_string(), other.seed.to_string()),
@@ -80,7 +85,11 @@ impl Info {
                 list(&other.configurations),
             ),
             ("baseline", name(self), name(other)),
-            ("observables", list(&self.observables), list(&other.observables)),
+            (
+                "observables",
+                list(&self.observables),
+                list(&other.observables),
+            ),
             (
                 "final metrics",
                 list(&self.final_metrics),
@@ -261,7 +270,8 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> Result<(), 
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
     let mut file = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
-    file.write_all(bytes).map_err(ExperimentError::io(&tmp, "write"))?;
+    file.write_all(bytes)
+        .map_err(ExperimentError::io(&tmp, "write"))?;
     if sync {
         file.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
     }
