@@ -50,8 +50,6 @@ pub const MAX_BUCKETS: usize = 2048;
 const GAMMA: f64 = (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY);
 /// `1 / ln γ`, precomputed: insertion is one `ln`, one multiply, one `ceil`.
 const INV_LN_GAMMA: f64 = 49.998_333_288_886_78;
-/// Slack added when a store grows downwards, to amortise the copying.
-const FRONT_SLACK: i32 = 32;
 
 /// A mergeable quantile sketch. See the module docs for the method.
 #[derive(Debug, Clone)]
@@ -179,67 +177,69 @@ impl QuantileSketch {
 }
 
 impl PartialEq for QuantileSketch {
-    /// Equal when they hold the same counts in the same buckets (slack ignored).
+    /// Equal when they hold the same counts in the same buckets and the same
+    /// extremes.
     fn eq(&self, other: &Self) -> bool {
         self.zero == other.zero
             && self.min.to_bits() == other.min.to_bits()
             && self.max.to_bits() == other.max.to_bits()
-            && self.positive.trimmed() == other.positive.trimmed()
-            && self.negative.trimmed() == other.negative.trimmed()
+            && self.positive == other.positive
+            && self.negative == other.negative
     }
 }
 
-/// Dense counts of consecutive bucket indices `offset..offset + counts.len()`.
-/// The last entry is always the largest index seen (non-zero); the front may
-/// hold zero slack.
-#[derive(Debug, Clone, Default)]
+/// The non-empty buckets of one sign, as parallel sorted vectors: `keys`
+/// strictly ascending, `counts[k] > 0` the count of bucket `keys[k]`.
+///
+/// Sparse rather than dense because values that cross zero spread thinly
+/// over many small-magnitude buckets: a dense array over the span of a
+/// random walk's values is several times larger than its non-empty buckets.
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Store {
-    offset: i32,
+    keys: Vec<i32>,
     counts: Vec<u64>,
 }
 
 impl Store {
-    fn top(&self) -> i32 {
-        self.offset + self.counts.len() as i32 - 1
-    }
-
     #[inline]
     fn add(&mut self, i: i32, c: u64) {
-        if self.counts.is_empty() {
-            self.offset = i;
+        let Some(&top) = self.keys.last() else {
+            self.keys.push(i);
             self.counts.push(c);
             return;
-        }
-        let top = self.top();
+        };
         if i > top {
-            self.counts.resize((i - self.offset) as usize + 1, 0);
-            *self.counts.last_mut().unwrap_or(&mut 0) += c;
+            self.keys.push(i);
+            self.counts.push(c);
             self.collapse();
             return;
         }
-        let floor = top - MAX_BUCKETS as i32 + 1;
-        let j = i.max(floor);
-        if j < self.offset {
-            let new_offset = (j - FRONT_SLACK).max(floor);
-            let extra = (self.offset - new_offset) as usize;
-            let mut grown = vec![0u64; extra + self.counts.len()];
-            grown[extra..].copy_from_slice(&self.counts);
-            self.counts = grown;
-            self.offset = new_offset;
+        let j = i.max(top - MAX_BUCKETS as i32 + 1);
+        match self.keys.binary_search(&j) {
+            Ok(k) => self.counts[k] += c,
+            Err(k) => {
+                self.keys.insert(k, j);
+                self.counts.insert(k, c);
+            }
         }
-        self.counts[(j - self.offset) as usize] += c;
     }
 
-    /// Folds everything below `top − MAX_BUCKETS + 1` into that bucket.
+    /// Folds every bucket below `top − MAX_BUCKETS + 1` into that bucket.
     fn collapse(&mut self) {
-        if self.counts.len() <= MAX_BUCKETS {
+        let Some(&top) = self.keys.last() else { return };
+        let floor = top - MAX_BUCKETS as i32 + 1;
+        let cut = self.keys.partition_point(|&k| k < floor);
+        if cut == 0 {
             return;
         }
-        let cut = self.counts.len() - MAX_BUCKETS;
-        let folded: u64 = self.counts[..=cut].iter().sum();
-        self.counts.drain(..cut);
-        self.counts[0] = folded;
-        self.offset += cut as i32;
+        let folded: u64 = self.counts.drain(..cut).sum();
+        self.keys.drain(..cut);
+        if self.keys.first() == Some(&floor) {
+            self.counts[0] += folded;
+        } else {
+            self.keys.insert(0, floor);
+            self.counts.insert(0, folded);
+        }
     }
 
     fn merge(&mut self, other: &Store) {
@@ -253,50 +253,54 @@ impl Store {
         self.counts.iter().sum()
     }
 
-    /// Non-zero buckets `(index, count)` in ascending index order.
+    /// Buckets `(index, count)` in ascending index order.
     fn buckets(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
-        let offset = self.offset;
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(move |(k, c)| (offset + k as i32, *c))
-    }
-
-    /// `(first non-zero index, counts from there)`.
-    fn trimmed(&self) -> (i32, &[u64]) {
-        let skip = self.counts.iter().take_while(|c| **c == 0).count();
-        (self.offset + skip as i32, &self.counts[skip..])
+        self.keys.iter().copied().zip(self.counts.iter().copied())
     }
 
     fn encode(&self, e: &mut Encoder) {
-        let (offset, counts) = self.trimmed();
-        e.u64(counts.len() as u64);
-        if !counts.is_empty() {
-            e.i64(offset as i64);
-            for &c in counts {
-                e.u64(c);
+        e.u64(self.keys.len() as u64);
+        let mut prev = None;
+        for (k, c) in self.buckets() {
+            match prev {
+                None => e.i64(k as i64),
+                Some(p) => e.u64((k - p) as u64),
             }
+            e.u64(c);
+            prev = Some(k);
         }
     }
 
     fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let len = d.len(MAX_BUCKETS as u64, "sketch bucket count")?;
-        if len == 0 {
-            return Ok(Store::default());
+        let mut store = Store {
+            keys: Vec::with_capacity(len),
+            counts: Vec::with_capacity(len),
+        };
+        let bad = |what: &str| DecodeError(format!("sketch store: {what}"));
+        for n in 0..len {
+            let key = if n == 0 {
+                let k = d.i64("sketch bucket index")?;
+                i32::try_from(k).ok().filter(|k| k.abs() < 1 << 24)
+            } else {
+                let step = d.u64("sketch bucket step")?;
+                let prev = store.keys[n - 1] as i64;
+                (step > 0 && step < 1 << 24).then(|| (prev + step as i64) as i32)
+            };
+            let key = key.ok_or_else(|| bad("bucket index out of range"))?;
+            let count = d.u64("sketch count")?;
+            if count == 0 {
+                return Err(bad("empty bucket"));
+            }
+            store.keys.push(key);
+            store.counts.push(count);
         }
-        let offset = d.i64("sketch offset")?;
-        let offset = i32::try_from(offset)
-            .ok()
-            .filter(|o| o.abs() < 1 << 20)
-            .ok_or_else(|| DecodeError(format!("sketch offset {offset} out of range")))?;
-        let counts = (0..len)
-            .map(|_| d.u64("sketch count"))
-            .collect::<Result<Vec<_>, _>>()?;
-        if counts.last() == Some(&0) {
-            return Err(DecodeError("sketch store ends with an empty bucket".into()));
+        if let (Some(first), Some(last)) = (store.keys.first(), store.keys.last()) {
+            if last - first >= MAX_BUCKETS as i32 {
+                return Err(bad("buckets span more than the maximum"));
+            }
         }
-        Ok(Store { offset, counts })
+        Ok(store)
     }
 }
 
@@ -396,7 +400,7 @@ mod tests {
             index_of(1e9) - index_of(1e-9) >= MAX_BUCKETS as i32,
             "collapse must trigger"
         );
-        assert!(s1.positive.counts.len() <= MAX_BUCKETS);
+        assert!(s1.positive.keys.last().unwrap() - s1.positive.keys[0] < MAX_BUCKETS as i32);
         assert_eq!(s1, s2);
         assert_eq!(s1, s3);
         let mut merged = build(&desc[..100]);

@@ -25,7 +25,8 @@
 //! (threads, shard, elapsed time).
 //!
 //! # Checkpoints, resume and shards
-//! After every wave the engine appends the wave's rows to `runs.csv` and then
+//! After every wave the engine appends the wave's rows to `runs.csv`; at
+//! most every [`RunOptions::checkpoint_interval`] (and at the end) it then
 //! atomically replaces `DIR/.mlgov/state.bin` with the aggregate, the next
 //! replication and the length of `runs.csv`. Resuming truncates `runs.csv`
 //! to that length and carries on, so each run appears exactly once. A shard
@@ -69,6 +70,7 @@ use crate::sim::{Configuration, Model};
 #[allow(unused_imports)] // referenced by the module docs
 use crate::sim::{DYNAMICS_STREAM, PARAMETER_STREAM, run_seed};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Consecutive replications (of every configuration) in one unit of work.
 /// Fixed, so that it never depends on the number of threads.
@@ -76,6 +78,9 @@ pub const BLOCK_SIZE: u64 = 8;
 
 /// Blocks per wave and per thread: a checkpoint is written after each wave.
 pub const BLOCKS_PER_THREAD_PER_WAVE: usize = 4;
+
+/// Default [`RunOptions::checkpoint_interval`].
+pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The largest number of replications: keeps every exact sum far from overflow.
 pub const MAX_REPLICATIONS: u64 = 1 << 40;
@@ -114,6 +119,10 @@ pub struct RunOptions {
     pub resume: bool,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// The least time between two checkpoints (the final state is always
+    /// written). A killed run loses at most about this much work; writing
+    /// the state costs time proportional to its size, so not every wave.
+    pub checkpoint_interval: Duration,
     /// Stop (as if interrupted) after this many waves of this invocation,
     /// leaving a checkpoint to resume. For tests and demonstrations; `None`
     /// in normal use.
@@ -129,6 +138,7 @@ impl RunOptions {
             shard: None,
             resume: false,
             progress: false,
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
             stop_after_waves: None,
         }
     }

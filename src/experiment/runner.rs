@@ -236,8 +236,14 @@ fn run_waves<M: Model>(
         .then(|| progress_bar((end - start) * per_rep, (state.next - start) * per_rep));
     let per_wave = BLOCKS_PER_THREAD_PER_WAVE * opts.threads;
     let mut waves = 0u64;
+    let mut saved_at = Instant::now();
+    let mut unsaved = false;
     while state.next < end {
         if opts.stop_after_waves == Some(waves) {
+            if unsaved {
+                state.elapsed = elapsed();
+                state.save(dir)?;
+            }
             if let Some(pb) = &progress {
                 pb.abandon();
             }
@@ -270,9 +276,14 @@ fn run_waves<M: Model>(
             .map_err(ExperimentError::io(&runs_path, "append to"))?;
         state.runs_len += rows.len() as u64;
         state.next = a;
-        state.elapsed = elapsed();
-        state.save(dir)?;
         waves += 1;
+        unsaved = true;
+        if state.next >= end || saved_at.elapsed() >= opts.checkpoint_interval {
+            state.elapsed = elapsed();
+            state.save(dir)?;
+            saved_at = Instant::now();
+            unsaved = false;
+        }
     }
     if let Some(pb) = &progress {
         pb.finish();

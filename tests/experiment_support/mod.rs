@@ -121,6 +121,7 @@ pub fn options(out: &Path, threads: usize, shard: Option<Shard>) -> RunOptions {
     let mut o = RunOptions::new(out);
     o.threads = threads;
     o.shard = shard;
+    o.checkpoint_interval = std::time::Duration::ZERO;
     o
 }
 
