@@ -1,1 +1,31 @@
-//! Placeholder, filled in by the analysis work.
+//! Statistics for Monte Carlo experiments that give the same bits however the
+//! work is split.
+//!
+//! An experiment's results are aggregated by many threads, possibly on many
+//! machines, and possibly across an interrupted and resumed process. For the
+//! outputs to be byte-identical in every case, every aggregate here is
+//! *exact* and *order-independent*: merging the same multiset of values in any
+//! grouping gives the same state.
+//!
+//! - [`Moments`]: count, mean, standard deviation and the Student-t confidence
+//!   interval of the mean, from fixed-point integer sums.
+//! - [`QuantileSketch`]: a DDSketch-style log-bucketed sketch with integer
+//!   counts, giving quantiles within 1 % relative error.
+//! - [`t_quantile`] / [`normal_quantile`]: the quantiles the intervals need.
+//!
+//! Paired comparisons (common random numbers) are [`Moments`] of the
+//! per-replication differences, pushed with [`Moments::push_fixed`] as the
+//! difference of two quantised values so they agree exactly with the two
+//! means.
+
+pub(crate) mod codec;
+mod moments;
+mod sketch;
+mod student_t;
+mod wide;
+
+pub use codec::DecodeError;
+pub use moments::{FRACTION_BITS, MAX_ABS_VALUE, Moments, ValueError, fixed_mean, quantize};
+pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, ZERO_THRESHOLD};
+pub use student_t::{normal_quantile, t_quantile};
+pub use wide::U256;

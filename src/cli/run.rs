@@ -1,6 +1,13 @@
-//! `mlgov run` and `mlgov merge`.
+//! `mlgov run` and `mlgov merge`: argument checking and calls into
+//! [`mlgov::experiment`]. Arguments are checked before anything is read or
+//! written, so a bad argument never touches an existing results directory.
 
 use clap::Args;
+use mlgov::experiment::{Experiment, RunOptions, Shard, merge_results, run_experiment};
+use mlgov::partnership::GovernanceModel;
+use mlgov::scenario::Scenario;
+use mlgov::sim::Model;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,12 +53,93 @@ pub struct MergeArgs {
     pub out: PathBuf,
 }
 
+/// Checks the arguments that do not depend on the scenario and turns them
+/// into engine options.
+fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
+    if args.replications == Some(0) {
+        anyhow::bail!("--replications 0: must be at least 1");
+    }
+    if args.threads == Some(0) {
+        anyhow::bail!("--threads 0: must be at least 1");
+    }
+    let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
+    let mut options = RunOptions::new(&args.out);
+    if let Some(threads) = args.threads {
+        options.threads = threads;
+    }
+    options.shard = shard;
+    options.resume = args.resume;
+    options.progress = !args.quiet && std::io::stderr().is_terminal();
+    Ok(options)
+}
+
 /// Runs `mlgov run`.
-pub fn execute_run(_args: RunArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`mlgov run` is not available yet")
+pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    run_options(&args)?;
+    let scenario = match Scenario::load(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let experiment = Experiment {
+        model: GovernanceModel,
+        configurations: scenario.engine_configurations(),
+        baseline: scenario.baseline(),
+        replications: scenario.spec.experiment.replications,
+        months: scenario.spec.experiment.months,
+        seed: scenario.spec.experiment.seed,
+        identity: format!("{}:{}", scenario.spec.scenario.name, scenario.hash),
+        scenario_name: scenario.spec.scenario.name.clone(),
+    };
+    run_with(experiment, &args)
+}
+
+/// Runs an experiment of any model with the command-line options: applies
+/// `--replications` and `--seed`, runs (or resumes) it, prints a one-line
+/// summary unless `--quiet`, and draws the charts unless `--no-plots`.
+pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let options = run_options(args)?;
+    if let Some(replications) = args.replications {
+        exp.replications = replications;
+    }
+    if let Some(seed) = args.seed {
+        exp.seed = seed;
+    }
+    let outcome = run_experiment(&exp, &options)?;
+    if !args.quiet {
+        let shard = options
+            .shard
+            .map(|s| format!(" (shard {s})"))
+            .unwrap_or_default();
+        eprintln!(
+            "{} runs ok, {} failed{shard}, {:.1} s; results in {}",
+            outcome.runs_ok,
+            outcome.runs_failed,
+            outcome.elapsed_seconds,
+            args.out.display()
+        );
+        if outcome.runs_failed > 0 {
+            eprintln!("failed runs and their reasons are listed in runs.csv");
+        }
+    }
+    if !args.no_plots {
+        // CHARTS: draw the charts of `args.out` from its CSV files here
+        // (report module), e.g. `mlgov::report::draw_experiment_charts(&args.out)?`.
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `mlgov merge`.
-pub fn execute_merge(_args: MergeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`mlgov merge` is not available yet")
+pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let outcome = merge_results(&args.dirs, &args.out)?;
+    eprintln!(
+        "merged {} shards: {} runs ok, {} failed; results in {}",
+        outcome.shards,
+        outcome.runs_ok,
+        outcome.runs_failed,
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

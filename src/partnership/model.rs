@@ -141,6 +141,7 @@ pub struct State {
     scratch: DVector<f64>,
     kept: Vec<bool>,
     strain: Vec<f64>,
+    contact_now: Vec<f64>,
 }
 
 /// One month's outputs.
@@ -451,6 +452,7 @@ impl Model for GovernanceModel {
             scratch: DVector::zeros(n),
             kept: vec![true; n],
             strain: vec![0.0; n],
+            contact_now: Vec::with_capacity(n * n),
         })
     }
 
@@ -501,14 +503,25 @@ impl Model for GovernanceModel {
             let pk = st.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
             st.kept[j] = unit(&mut st.behaviour_rng) < pk;
         }
-        // 3. Trust: discounted beta evidence, weighted by contact.
+        // 3. Trust: discounted beta evidence, weighted by this month's contact
+        // (set from the trust at the start of the month).
+        let mut contact = std::mem::take(&mut st.contact_now);
+        contact.clear();
+        contact.resize(n * n, 0.0);
+        for i in 0..n {
+            for j in 0..n {
+                if i != j && st.active[i] && st.active[j] {
+                    contact[i * n + j] = st.contact(p, i, j, t);
+                }
+            }
+        }
         for i in 0..n {
             for j in 0..n {
                 if i == j || !st.active[i] || !st.active[j] {
                     continue;
                 }
-                let m = st.contact(p, i, j, t);
                 let k = i * n + j;
+                let m = contact[k];
                 let kept = if st.kept[j] { 1.0 } else { 0.0 };
                 st.r[k] = p.forgetting * st.r[k] + p.weight_kept * m * kept;
                 st.s[k] = p.forgetting * st.s[k] + p.weight_broken * m * (1.0 - kept);
@@ -521,7 +534,7 @@ impl Model for GovernanceModel {
             let mut row_sum = 0.0;
             for j in 0..n {
                 let w = if i != j && st.active[i] && st.active[j] {
-                    st.contact(p, i, j, t) * st.trust(i, j)
+                    contact[i * n + j] * st.trust(i, j)
                 } else {
                     0.0
                 };
@@ -582,7 +595,7 @@ impl Model for GovernanceModel {
         let mut horizontal = 0.0;
         for (a, &i) in ids.iter().enumerate() {
             for &j in &ids[a + 1..] {
-                let m = 0.5 * (st.contact(p, i, j, t) + st.contact(p, j, i, t));
+                let m = 0.5 * (contact[i * n + j] + contact[j * n + i]);
                 let tau = 0.5 * (st.trust(i, j) + st.trust(j, i));
                 horizontal +=
                     p.pair_hassle * m * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - tau));
@@ -603,6 +616,7 @@ impl Model for GovernanceModel {
         let running = p.running
             * (1.0 + p.scale_penalty * 0.5 * (a.conceive.locality() + a.manage.locality()));
         let cost = horizontal + vertical + running;
+        st.contact_now = contact;
         // 7. Fit, delivery and value added.
         let silo = GovernanceModel::silo_factor(p);
         let covered = p

@@ -1,0 +1,155 @@
+//! `mlgov merge`: adding up the shards of one experiment.
+//!
+//! Each finished shard directory holds its slice of `runs.csv` and, in
+//! `.mlgov/state.bin`, the exact aggregate of its slice. Merging checks that
+//! the directories are the shards `1/N .. N/N` of one experiment, each exactly
+//! once, adds the aggregates (exact, so the order is irrelevant) and
+//! concatenates the `runs.csv` slices in shard order, which gives files
+//! byte-identical to a run on one machine.
+
+use super::aggregate::Aggregate;
+use super::output::{self, Manifest, RUNS};
+use super::state::State;
+use super::{ExperimentError, MergeOutcome, Shard};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Merges the finished shard directories `dirs` into `out` (which must not
+/// hold results yet). A single unsharded run directory is accepted as shard
+/// 1/1.
+pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentError> {
+    if dirs.is_empty() {
+        return Err(ExperimentError::Merge("no shard directories given".into()));
+    }
+    output::ensure_no_results(out)?;
+    let mut shards: Vec<(PathBuf, Shard, State)> = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let state = State::load(dir)?.ok_or_else(|| {
+            ExperimentError::Merge(format!(
+                "{} has no .mlgov/state.bin: is it the output directory of `mlgov run`?",
+                dir.display()
+            ))
+        })?;
+        let shard = state.info.shard.unwrap_or(Shard { index: 1, count: 1 });
+        if !state.complete() {
+            let (a, b) = state.info.range();
+            return Err(ExperimentError::Merge(format!(
+                "{} (shard {shard}) is not finished: replications {a}..{b}, next is {}; \
+                 finish it with `mlgov run ... --shard {shard} --resume` first",
+                dir.display(),
+                state.next
+            )));
+        }
+        shards.push((dir.clone(), shard, state));
+    }
+
+    let (first_dir, first_shard, first) = &shards[0];
+    for (dir, shard, state) in &shards[1..] {
+        if let Some((what, a, b)) = first.info.difference(&state.info) {
+            return Err(ExperimentError::Merge(format!(
+                "different experiments: {} and {} differ in {what} ({a} vs {b})",
+                first_dir.display(),
+                dir.display()
+            )));
+        }
+        if shard.count != first_shard.count {
+            return Err(ExperimentError::Merge(format!(
+                "{} is shard {first_shard} but {} is shard {shard}: all must be shards of the same N",
+                first_dir.display(),
+                dir.display()
+            )));
+        }
+    }
+    let n = first_shard.count;
+    let mut by_index: Vec<Option<usize>> = vec![None; n as usize];
+    for (i, (dir, shard, _)) in shards.iter().enumerate() {
+        let slot = &mut by_index[shard.index as usize - 1];
+        if let Some(j) = *slot {
+            return Err(ExperimentError::Merge(format!(
+                "shard {shard} given twice ({} and {})",
+                shards[j].0.display(),
+                dir.display()
+            )));
+        }
+        *slot = Some(i);
+    }
+    let order: Vec<usize> = by_index
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            i.ok_or_else(|| ExperimentError::Merge(format!("missing shard {}/{n}", k + 1)))
+        })
+        .collect::<Result<_, _>>()?;
+
+    let mut info = first.info.clone();
+    info.shard = None;
+    let mut aggregate = Aggregate::new(info.shape());
+    let mut elapsed = 0.0;
+    for &i in &order {
+        aggregate.merge(&shards[i].2.aggregate);
+        elapsed += shards[i].2.elapsed;
+    }
+
+    fs::create_dir_all(out).map_err(ExperimentError::io(out, "create directory"))?;
+    let runs_len = concatenate_runs(&shards, &order, &info, out)?;
+    let state = State {
+        next: info.replications,
+        info,
+        runs_len,
+        elapsed,
+        aggregate,
+    };
+    state.save(out)?;
+    output::write_tables(out, &state.info, &state.aggregate)?;
+    Manifest::new(&state.info, &state.aggregate, None, elapsed).write(out)?;
+    Ok(MergeOutcome {
+        shards: n,
+        runs_ok: state.aggregate.runs_ok(),
+        runs_failed: state.aggregate.runs_failed(),
+    })
+}
+
+/// Writes `out/runs.csv`: the header, then each shard's rows (exactly the
+/// checkpointed bytes) in shard order. Returns its length.
+fn concatenate_runs(
+    shards: &[(PathBuf, Shard, State)],
+    order: &[usize],
+    info: &super::state::Info,
+    out: &Path,
+) -> Result<u64, ExperimentError> {
+    let path = out.join(RUNS);
+    let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
+    let tmp = out.join(format!("{RUNS}.tmp"));
+    let mut dest = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
+    dest.write_all(&header)
+        .map_err(ExperimentError::io(&tmp, "write"))?;
+    let mut total = header.len() as u64;
+    for &i in order {
+        let (dir, shard, state) = &shards[i];
+        let src_path = dir.join(RUNS);
+        let mut src = fs::File::open(&src_path).map_err(ExperimentError::io(&src_path, "open"))?;
+        let mut head = vec![0u8; header.len()];
+        let bad = || {
+            ExperimentError::Merge(format!(
+                "{} (shard {shard}) does not start with the expected header or is shorter than its checkpoint",
+                src_path.display()
+            ))
+        };
+        src.read_exact(&mut head).map_err(|_| bad())?;
+        if head != header {
+            return Err(bad());
+        }
+        let body = state.runs_len - header.len() as u64;
+        let copied = std::io::copy(&mut src.take(body), &mut dest)
+            .map_err(ExperimentError::io(&src_path, "copy"))?;
+        if copied != body {
+            return Err(bad());
+        }
+        total += body;
+    }
+    dest.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
+    drop(dest);
+    fs::rename(&tmp, &path).map_err(ExperimentError::io(&path, "replace"))?;
+    Ok(total)
+}

@@ -1,0 +1,284 @@
+//! Writing the result files of an output directory.
+//!
+//! Numbers are written with Rust's `Display` for `f64`, the shortest decimal
+//! that reads back to the same bits (never in exponent notation), with `-0`
+//! written as `0`; a statistic that does not exist (a mean of no runs, the
+//! sd or confidence interval of fewer than two) is an empty cell. Every table
+//! is written to `NAME.tmp` and renamed into place.
+
+use super::ExperimentError;
+use super::aggregate::Aggregate;
+use super::state::{Info, STATE_DIR, write_atomic};
+use crate::analysis::{RELATIVE_ACCURACY, fixed_mean};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The per-run table, appended while the experiment runs.
+pub(crate) const RUNS: &str = "runs.csv";
+/// The final-metric summary table.
+pub(crate) const SUMMARY: &str = "summary.csv";
+/// Paired comparisons with the baseline.
+pub(crate) const COMPARISONS: &str = "comparisons.csv";
+/// Monthly trajectories.
+pub(crate) const TRAJECTORIES: &str = "trajectories.csv";
+/// The manifest, written last: its presence means the directory is complete.
+pub(crate) const MANIFEST: &str = "manifest.json";
+
+/// The quantile levels of every table.
+const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// A deterministic, round-trip decimal for a cell.
+pub(crate) fn num(v: f64) -> String {
+    if v == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{v}")
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(num).unwrap_or_default()
+}
+
+/// Refuses an output directory that already holds results of a run.
+pub(crate) fn ensure_no_results(dir: &Path) -> Result<(), ExperimentError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(ExperimentError::invalid(
+            format!("--out {}", dir.display()),
+            "exists and is not a directory",
+        ));
+    }
+    for name in [
+        STATE_DIR,
+        RUNS,
+        SUMMARY,
+        COMPARISONS,
+        TRAJECTORIES,
+        MANIFEST,
+    ] {
+        let path = dir.join(name);
+        if path.exists() {
+            return Err(ExperimentError::OutputExists {
+                dir: dir.to_path_buf(),
+                found: path,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The header line of `runs.csv`.
+pub(crate) fn runs_header(info: &Info) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = vec!["configuration", "replication", "seed", "status", "reason"];
+    header.extend(info.final_metrics.iter().map(String::as_str));
+    w.write_record(&header)?;
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn write_table(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<(), ExperimentError> {
+    let path = dir.join(name);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)
+        .map_err(ExperimentError::csv(&path))?;
+    for row in rows {
+        w.write_record(&row).map_err(ExperimentError::csv(&path))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ExperimentError::io(&path, "write")(e.into_error()))?;
+    write_atomic(&path, &bytes, false)
+}
+
+/// Writes `summary.csv`, `comparisons.csv` and `trajectories.csv`.
+pub(crate) fn write_tables(
+    dir: &Path,
+    info: &Info,
+    agg: &Aggregate,
+) -> Result<(), ExperimentError> {
+    let metrics = &info.final_metrics;
+    let nm = metrics.len();
+    let quantiles = |s: &crate::analysis::QuantileSketch| QUANTILES.map(|q| opt(s.quantile(q)));
+
+    let summary = info
+        .configurations
+        .iter()
+        .enumerate()
+        .flat_map(|(c, name)| {
+            metrics.iter().enumerate().map(move |(m, metric)| {
+                let mo = &agg.finals[c * nm + m];
+                let ci = mo.mean_ci(0.95);
+                let mut row = vec![
+                    name.clone(),
+                    metric.clone(),
+                    mo.count().to_string(),
+                    opt(mo.mean()),
+                    opt(mo.sd()),
+                    opt(ci.map(|c| c.0)),
+                    opt(ci.map(|c| c.1)),
+                ];
+                row.extend(quantiles(&agg.final_sketches[c * nm + m]));
+                row
+            })
+        });
+    write_table(
+        dir,
+        SUMMARY,
+        &[
+            "configuration",
+            "metric",
+            "n",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p25",
+            "p50",
+            "p75",
+            "p95",
+        ],
+        summary,
+    )?;
+
+    let base = &info.configurations[info.baseline];
+    let comparisons = info
+        .configurations
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| *c != info.baseline)
+        .flat_map(|(c, name)| {
+            metrics.iter().enumerate().map(move |(m, metric)| {
+                let mo = &agg.pairs[c * nm + m];
+                let ci = mo.mean_ci(0.95);
+                vec![
+                    name.clone(),
+                    base.clone(),
+                    metric.clone(),
+                    mo.count().to_string(),
+                    opt(mo.mean()),
+                    opt(ci.map(|c| c.0)),
+                    opt(ci.map(|c| c.1)),
+                ]
+            })
+        });
+    write_table(
+        dir,
+        COMPARISONS,
+        &[
+            "configuration",
+            "baseline",
+            "metric",
+            "n",
+            "mean_diff",
+            "ci95_low",
+            "ci95_high",
+        ],
+        comparisons,
+    )?;
+
+    let (months, nobs) = (info.months as usize, info.observables.len());
+    let trajectories = info
+        .configurations
+        .iter()
+        .enumerate()
+        .flat_map(|(c, name)| {
+            (0..months).flat_map(move |t| {
+                info.observables.iter().enumerate().map(move |(j, obs)| {
+                    let cell = (c * months + t) * nobs + j;
+                    let mut row = vec![
+                        name.clone(),
+                        (t + 1).to_string(),
+                        obs.clone(),
+                        opt(fixed_mean(agg.traj_sums[cell], agg.ok[c])),
+                    ];
+                    row.extend(quantiles(&agg.traj_sketches[cell]));
+                    row
+                })
+            })
+        });
+    write_table(
+        dir,
+        TRAJECTORIES,
+        &[
+            "configuration",
+            "month",
+            "metric",
+            "mean",
+            "p05",
+            "p25",
+            "p50",
+            "p75",
+            "p95",
+        ],
+        trajectories,
+    )
+}
+
+/// How quantiles are estimated, as recorded in the manifest.
+pub(crate) fn quantile_method() -> String {
+    format!(
+        "DDSketch-style log-bucketed sketch (Masson, Rim & Lee 2019), relative accuracy {RELATIVE_ACCURACY}; \
+         quantile q is the order statistic of rank floor(q*(n-1)), clamped to [min, max]"
+    )
+}
+
+/// `manifest.json`: the one output that may differ between equivalent runs
+/// (threads, shard, elapsed time).
+#[derive(Debug, Serialize)]
+pub(crate) struct Manifest {
+    pub mlgov_version: &'static str,
+    pub scenario: String,
+    pub identity: String,
+    pub seed: u64,
+    pub replications: u64,
+    pub months: u32,
+    pub configurations: Vec<String>,
+    pub baseline: String,
+    pub observables: Vec<String>,
+    pub final_metrics: Vec<String>,
+    pub threads: Option<usize>,
+    pub shard: Option<String>,
+    pub elapsed_seconds: f64,
+    pub runs_ok: u64,
+    pub runs_failed: u64,
+    pub quantile_method: String,
+}
+
+impl Manifest {
+    pub fn new(info: &Info, agg: &Aggregate, threads: Option<usize>, elapsed: f64) -> Self {
+        Manifest {
+            mlgov_version: env!("CARGO_PKG_VERSION"),
+            scenario: info.scenario.clone(),
+            identity: info.identity.clone(),
+            seed: info.seed,
+            replications: info.replications,
+            months: info.months,
+            configurations: info.configurations.clone(),
+            baseline: info.configurations[info.baseline].clone(),
+            observables: info.observables.clone(),
+            final_metrics: info.final_metrics.clone(),
+            threads,
+            shard: info.shard.map(|s| s.to_string()),
+            elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,
+            runs_ok: agg.runs_ok(),
+            runs_failed: agg.runs_failed(),
+            quantile_method: quantile_method(),
+        }
+    }
+
+    /// Writes the manifest atomically; call it last.
+    pub fn write(&self, dir: &Path) -> Result<PathBuf, ExperimentError> {
+        let path = dir.join(MANIFEST);
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| ExperimentError::io(&path, "encode")(e.into()))?;
+        text.push('\n');
+        write_atomic(&path, text.as_bytes(), false)?;
+        Ok(path)
+    }
+}

@@ -1,0 +1,453 @@
+//! Running an experiment: validation, preparing or resuming the output
+//! directory, the parallel waves of replication blocks, checkpoints, and the
+//! final tables.
+
+use super::aggregate::{Aggregate, BlockResult, ConfigBlock};
+use super::output::{self, Manifest, RUNS, num};
+use super::state::{Info, State};
+use super::{
+    BLOCK_SIZE, BLOCKS_PER_THREAD_PER_WAVE, Experiment, ExperimentError, MAX_REPLICATIONS,
+    RunOptions, RunOutcome,
+};
+use crate::analysis::{Moments, quantize};
+use crate::sim::{
+    Configuration, DYNAMICS_STREAM, Model, PARAMETER_STREAM, rng_from_seed, run_seed, stream_seed,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::Instant;
+
+/// Runs (or, with `opts.resume`, continues) `exp` into `opts.out`.
+///
+/// Writes `runs.csv` as it goes, then `summary.csv`, `comparisons.csv`,
+/// `trajectories.csv` and finally `manifest.json`. Refuses an output
+/// directory that already holds results unless resuming, and refuses to
+/// resume a checkpoint of a different experiment; in both cases nothing is
+/// touched.
+pub fn run_experiment<M: Model>(
+    exp: &Experiment<M>,
+    opts: &RunOptions,
+) -> Result<RunOutcome, ExperimentError> {
+    let started = Instant::now();
+    let info = validate(exp, opts)?;
+    let dir = opts.out.as_path();
+    let (mut state, resumed) = prepare(dir, &info, opts.resume)?;
+    let elapsed_before = state.elapsed;
+    let elapsed = || elapsed_before + started.elapsed().as_secs_f64();
+
+    if !state.complete() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+            .map_err(|e| ExperimentError::ThreadPool {
+                threads: opts.threads,
+                message: e.to_string(),
+            })?;
+        let finished = pool.install(|| run_waves(exp, opts, &mut state, &elapsed))?;
+        if !finished {
+            return Ok(RunOutcome {
+                complete: false,
+                resumed,
+                runs_ok: state.aggregate.runs_ok(),
+                runs_failed: state.aggregate.runs_failed(),
+                elapsed_seconds: state.elapsed,
+            });
+        }
+    }
+
+    output::write_tables(dir, &state.info, &state.aggregate)?;
+    let total = elapsed();
+    Manifest::new(&state.info, &state.aggregate, Some(opts.threads), total).write(dir)?;
+    Ok(RunOutcome {
+        complete: true,
+        resumed,
+        runs_ok: state.aggregate.runs_ok(),
+        runs_failed: state.aggregate.runs_failed(),
+        elapsed_seconds: total,
+    })
+}
+
+/// Checks the experiment and options and describes the experiment.
+fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, ExperimentError> {
+    if exp.replications == 0 {
+        return Err(ExperimentError::invalid(
+            "--replications 0",
+            "must be at least 1",
+        ));
+    }
+    if exp.replications > MAX_REPLICATIONS {
+        return Err(ExperimentError::invalid(
+            format!("--replications {}", exp.replications),
+            format!("must be at most {MAX_REPLICATIONS} (2^40)"),
+        ));
+    }
+    if opts.threads == 0 {
+        return Err(ExperimentError::invalid(
+            "--threads 0",
+            "must be at least 1",
+        ));
+    }
+    if exp.months == 0 {
+        return Err(ExperimentError::invalid("months 0", "must be at least 1"));
+    }
+    if exp.configurations.is_empty() {
+        return Err(ExperimentError::invalid(
+            "configurations",
+            "at least one is needed",
+        ));
+    }
+    if exp.baseline >= exp.configurations.len() {
+        return Err(ExperimentError::invalid(
+            format!("baseline {}", exp.baseline),
+            format!("there are only {} configurations", exp.configurations.len()),
+        ));
+    }
+    let mut seen = HashSet::new();
+    for c in &exp.configurations {
+        if !seen.insert(c.name.as_str()) {
+            return Err(ExperimentError::invalid(
+                "configurations",
+                format!("the name `{}` is used twice", c.name),
+            ));
+        }
+    }
+    if let Some(shard) = opts.shard {
+        shard.validate()?;
+    }
+    Ok(Info {
+        identity: exp.identity.clone(),
+        scenario: exp.scenario_name.clone(),
+        seed: exp.seed,
+        replications: exp.replications,
+        months: exp.months,
+        configurations: exp.configurations.iter().map(|c| c.name.clone()).collect(),
+        baseline: exp.baseline,
+        observables: exp.model.observables(),
+        final_metrics: exp.model.final_metrics(),
+        shard: opts.shard,
+        block_size: BLOCK_SIZE,
+    })
+}
+
+/// Starts a fresh output directory or loads its checkpoint.
+fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), ExperimentError> {
+    let cannot = |problem: String| ExperimentError::CannotResume {
+        dir: dir.to_path_buf(),
+        problem,
+    };
+    if resume {
+        if let Some(state) = State::load(dir)? {
+            if let Some((what, there, here)) = state.info.difference(info) {
+                return Err(cannot(format!(
+                    "its checkpoint is of a different experiment: {what} is {there} there but {here} in this run"
+                )));
+            }
+            if state.info.shard != info.shard {
+                let show = |s: Option<super::Shard>| {
+                    s.map_or("no shard".to_string(), |s| format!("shard {s}"))
+                };
+                return Err(cannot(format!(
+                    "its checkpoint is for {}, this run is for {}",
+                    show(state.info.shard),
+                    show(info.shard)
+                )));
+            }
+            reconcile_runs(dir, &state, info)?;
+            return Ok((state, true));
+        }
+        output::ensure_no_results(dir).map_err(|_| {
+            cannot("it holds results but no checkpoint (.mlgov/state.bin)".to_string())
+        })?;
+    } else {
+        output::ensure_no_results(dir)?;
+    }
+    fs::create_dir_all(dir).map_err(ExperimentError::io(dir, "create directory"))?;
+    let runs = dir.join(RUNS);
+    let header = output::runs_header(info).map_err(ExperimentError::csv(&runs))?;
+    let state = State {
+        info: info.clone(),
+        next: info.range().0,
+        runs_len: header.len() as u64,
+        elapsed: 0.0,
+        aggregate: Aggregate::new(info.shape()),
+    };
+    // The checkpoint first: if killed before runs.csv exists, resume recreates it.
+    state.save(dir)?;
+    fs::write(&runs, &header).map_err(ExperimentError::io(&runs, "write"))?;
+    Ok((state, false))
+}
+
+/// Cuts `runs.csv` back to the checkpointed length (dropping the rows of
+/// runs that were in flight when the process stopped).
+fn reconcile_runs(dir: &Path, state: &State, info: &Info) -> Result<(), ExperimentError> {
+    let path = dir.join(RUNS);
+    let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
+    if len < state.runs_len {
+        if state.runs_len == header.len() as u64 {
+            return fs::write(&path, &header).map_err(ExperimentError::io(&path, "write"));
+        }
+        return Err(ExperimentError::CannotResume {
+            dir: dir.to_path_buf(),
+            problem: format!(
+                "runs.csv has {len} bytes but the checkpoint recorded {}: it was truncated or replaced",
+                state.runs_len
+            ),
+        });
+    }
+    if len > state.runs_len {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .map_err(ExperimentError::io(&path, "open"))?;
+        file.set_len(state.runs_len)
+            .map_err(ExperimentError::io(&path, "truncate"))?;
+    }
+    Ok(())
+}
+
+/// Runs waves until done (`Ok(true)`) or `stop_after_waves` (`Ok(false)`).
+/// Called inside the experiment's thread pool.
+fn run_waves<M: Model>(
+    exp: &Experiment<M>,
+    opts: &RunOptions,
+    state: &mut State,
+    elapsed: &dyn Fn() -> f64,
+) -> Result<bool, ExperimentError> {
+    let dir = opts.out.as_path();
+    let runs_path = dir.join(RUNS);
+    let mut runs = OpenOptions::new()
+        .append(true)
+        .open(&runs_path)
+        .map_err(ExperimentError::io(&runs_path, "open for appending"))?;
+    let names = Names {
+        observables: state.info.observables.clone(),
+        final_metrics: state.info.final_metrics.clone(),
+    };
+    let (start, end) = state.info.range();
+    let per_rep = exp.configurations.len() as u64;
+    let progress = opts
+        .progress
+        .then(|| progress_bar((end - start) * per_rep, (state.next - start) * per_rep));
+    let per_wave = BLOCKS_PER_THREAD_PER_WAVE * opts.threads;
+    let mut waves = 0u64;
+    let mut saved_at = Instant::now();
+    let mut unsaved = false;
+    while state.next < end {
+        if opts.stop_after_waves == Some(waves) {
+            if unsaved {
+                state.elapsed = elapsed();
+                state.save(dir)?;
+            }
+            if let Some(pb) = &progress {
+                pb.abandon();
+            }
+            return Ok(false);
+        }
+        let mut blocks = Vec::with_capacity(per_wave);
+        let mut a = state.next;
+        while a < end && blocks.len() < per_wave {
+            let b = (a + BLOCK_SIZE).min(end);
+            blocks.push((a, b));
+            a = b;
+        }
+        let results = blocks
+            .par_iter()
+            .map(|&(a, b)| {
+                let r = run_block(exp, &names, a, b);
+                if let Some(pb) = &progress {
+                    pb.inc((b - a) * per_rep);
+                }
+                r
+            })
+            .collect::<Result<Vec<BlockResult>, csv::Error>>()
+            .map_err(ExperimentError::csv(&runs_path))?;
+        state.aggregate.absorb(&results);
+        let rows: Vec<u8> = results
+            .iter()
+            .flat_map(|r| r.rows.iter().copied())
+            .collect();
+        runs.write_all(&rows)
+            .map_err(ExperimentError::io(&runs_path, "append to"))?;
+        state.runs_len += rows.len() as u64;
+        state.next = a;
+        waves += 1;
+        unsaved = true;
+        if state.next >= end || saved_at.elapsed() >= opts.checkpoint_interval {
+            state.elapsed = elapsed();
+            state.save(dir)?;
+            saved_at = Instant::now();
+            unsaved = false;
+        }
+    }
+    if let Some(pb) = &progress {
+        pb.finish();
+    }
+    Ok(true)
+}
+
+fn progress_bar(total: u64, done: u64) -> ProgressBar {
+    let pb = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  ETA {eta}",
+    ) {
+        pb.set_style(style);
+    }
+    pb.set_position(done);
+    pb
+}
+
+struct Names {
+    observables: Vec<String>,
+    final_metrics: Vec<String>,
+}
+
+/// Replications `a..b` of every configuration, in canonical order.
+fn run_block<M: Model>(
+    exp: &Experiment<M>,
+    names: &Names,
+    a: u64,
+    b: u64,
+) -> Result<BlockResult, csv::Error> {
+    let nc = exp.configurations.len();
+    let nm = names.final_metrics.len();
+    let reps = (b - a) as usize;
+    let per_run = exp.months as usize * names.observables.len();
+    let mut configs: Vec<ConfigBlock> = (0..nc)
+        .map(|_| ConfigBlock {
+            observations: Vec::with_capacity(reps * per_run),
+            finals: Vec::with_capacity(reps * nm),
+            ..ConfigBlock::default()
+        })
+        .collect();
+    let mut pairs = vec![Moments::new(); nc * nm];
+    let mut rows = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let mut finals_at: Vec<Option<usize>> = vec![None; nc];
+    let mut record: Vec<String> = Vec::with_capacity(5 + nm);
+    for rep in a..b {
+        let seed = run_seed(exp.seed, rep);
+        for (c, config) in exp.configurations.iter().enumerate() {
+            let cb = &mut configs[c];
+            let (obs_start, fin_start) = (cb.observations.len(), cb.finals.len());
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                simulate(
+                    &exp.model,
+                    config,
+                    seed,
+                    exp.months,
+                    names,
+                    &mut cb.observations,
+                    &mut cb.finals,
+                )
+            }))
+            .unwrap_or_else(|payload| {
+                Err(format!("panicked: {}", panic_message(payload.as_ref())))
+            });
+            record.clear();
+            record.extend([config.name.clone(), rep.to_string(), seed.to_string()]);
+            match result {
+                Ok(()) => {
+                    cb.ok += 1;
+                    finals_at[c] = Some(fin_start);
+                    record.extend(["ok".to_string(), String::new()]);
+                    record.extend(cb.finals[fin_start..].iter().map(|&v| num(v)));
+                }
+                Err(reason) => {
+                    cb.observations.truncate(obs_start);
+                    cb.finals.truncate(fin_start);
+                    cb.failed += 1;
+                    finals_at[c] = None;
+                    record.extend(["failed".to_string(), reason]);
+                    record.extend((0..nm).map(|_| String::new()));
+                }
+            }
+            rows.write_record(&record)?;
+        }
+        if let Some(base) = finals_at[exp.baseline] {
+            for c in (0..nc).filter(|&c| c != exp.baseline) {
+                let Some(at) = finals_at[c] else { continue };
+                for m in 0..nm {
+                    let q = |v: f64| quantize(v).unwrap_or(0);
+                    let d =
+                        q(configs[c].finals[at + m]) - q(configs[exp.baseline].finals[base + m]);
+                    pairs[c * nm + m].push_fixed(d);
+                }
+            }
+        }
+    }
+    let rows = rows
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(BlockResult {
+        configs,
+        pairs,
+        rows,
+    })
+}
+
+/// One run, streaming its observations and finals into the block's buffers.
+/// On error the caller truncates the buffers back.
+fn simulate<M: Model>(
+    model: &M,
+    config: &Configuration<M::Params>,
+    seed: u64,
+    months: u32,
+    names: &Names,
+    observations: &mut Vec<f64>,
+    finals: &mut Vec<f64>,
+) -> Result<(), String> {
+    let params = (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
+        .map_err(|e| format!("parameter sampling failed: {e}"))?;
+    let mut rng = rng_from_seed(stream_seed(seed, DYNAMICS_STREAM));
+    let mut state = model
+        .init(&params, &mut rng)
+        .map_err(|e| format!("initialisation failed: {e}"))?;
+    for t in 1..=months {
+        model
+            .step(&params, &mut state, t, &mut rng)
+            .map_err(|e| format!("month {t}: {e}"))?;
+        let start = observations.len();
+        model.observe(&params, &state, t, observations);
+        check_values(
+            &observations[start..],
+            &names.observables,
+            "observation",
+            &format!(" at month {t}"),
+        )?;
+    }
+    let start = finals.len();
+    model.finish(&params, &state, months, finals);
+    check_values(&finals[start..], &names.final_metrics, "final metric", "")
+}
+
+/// Refuses a wrong number of values, non-finite values and `|v| > 1e9`.
+fn check_values(values: &[f64], names: &[String], kind: &str, when: &str) -> Result<(), String> {
+    if values.len() != names.len() {
+        return Err(format!(
+            "the model gave {} {kind} values{when}, expected {}",
+            values.len(),
+            names.len()
+        ));
+    }
+    for (v, name) in values.iter().zip(names) {
+        quantize(*v).map_err(|e| format!("{kind} `{name}`{when}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}

@@ -1,0 +1,280 @@
+//! The state file `DIR/.mlgov/state.bin`: checkpoint while an experiment
+//! runs, and the exact aggregate that `mlgov merge` adds up once it is done.
+//!
+//! Layout (little-endian): the magic `MLGOVST1`, a format version (`u32`),
+//! the body length (`u64`), the body, and an FNV-1a 64 checksum of the body.
+//! The body holds what defines the experiment ([`Info`]), the progress (next
+//! replication, length of `runs.csv` at that point, elapsed seconds) and the
+//! [`Aggregate`]. Counts are varints, so the file is compact (a few MB for
+//! 27 configurations × 120 months × 12 observables).
+//!
+//! The file is replaced atomically (written to `state.bin.tmp`, synced, then
+//! renamed), so a process killed at any moment leaves either the previous or
+//! the new checkpoint, never a mixture.
+
+use super::aggregate::{Aggregate, Shape};
+use super::{ExperimentError, Shard};
+use crate::analysis::codec::{DecodeError, Decoder, Encoder};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Hidden directory holding the engine's state inside an output directory.
+pub(crate) const STATE_DIR: &str = ".mlgov";
+const STATE_FILE: &str = "state.bin";
+const MAGIC: &[u8; 8] = b"MLGOVST1";
+const VERSION: u32 = 1;
+
+/// Everything that defines an experiment (and must match to resume or merge).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Info {
+    pub identity: String,
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u64,
+    pub months: u32,
+    pub configurations: Vec<String>,
+    pub baseline: usize,
+    pub observables: Vec<String>,
+    pub final_metrics: Vec<String>,
+    pub shard: Option<Shard>,
+    pub block_size: u64,
+}
+
+impl Info {
+    /// The aggregate's shape.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            configs: self.configurations.len(),
+            months: self.months as usize,
+            observables: self.observables.len(),
+            metrics: self.final_metrics.len(),
+        }
+    }
+
+    /// The replications `[start, end)` of this (shard of the) experiment.
+    pub fn range(&self) -> (u64, u64) {
+        match self.shard {
+            Some(s) => s.range(self.replications),
+            None => (0, self.replications),
+        }
+    }
+
+    /// How `other` differs as an experiment (the shard is not compared):
+    /// `(what, value here, value there)`, or `None` if it is the same.
+    pub fn difference(&self, other: &Info) -> Option<(&'static str, String, String)> {
+        let list = |v: &[String]| v.join(",");
+        let name = |i: &Info| {
+            i.configurations
+                .get(i.baseline)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let fields: [(&'static str, String, String); 9] = [
+            ("identity", self.identity.clone(), other.identity.clone()),
+            ("seed", self.seed.to_string(), other.seed.to_string()),
+            (
+                "replications",
+                self.replications.to_string(),
+                other.replications.to_string(),
+            ),
+            ("months", self.months.to_string(), other.months.to_string()),
+            (
+                "configurations",
+                list(&self.configurations),
+                list(&other.configurations),
+            ),
+            ("baseline", name(self), name(other)),
+            (
+                "observables",
+                list(&self.observables),
+                list(&other.observables),
+            ),
+            (
+                "final metrics",
+                list(&self.final_metrics),
+                list(&other.final_metrics),
+            ),
+            (
+                "block size",
+                self.block_size.to_string(),
+                other.block_size.to_string(),
+            ),
+        ];
+        fields.into_iter().find(|(_, a, b)| a != b)
+    }
+
+    fn encode(&self, e: &mut Encoder) {
+        e.str(&self.identity);
+        e.str(&self.scenario);
+        e.u64(self.seed);
+        e.u64(self.replications);
+        e.u64(self.months as u64);
+        for list in [&self.configurations, &self.observables, &self.final_metrics] {
+            e.u64(list.len() as u64);
+            list.iter().for_each(|s| e.str(s));
+        }
+        e.u64(self.baseline as u64);
+        let (k, n) = self.shard.map_or((0, 0), |s| (s.index, s.count));
+        e.u64(k as u64);
+        e.u64(n as u64);
+        e.u64(self.block_size);
+    }
+
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        let identity = d.str("identity")?;
+        let scenario = d.str("scenario name")?;
+        let seed = d.u64("seed")?;
+        let replications = d.u64("replications")?;
+        let months = d.len(u32::MAX as u64, "months")? as u32;
+        let mut lists = Vec::new();
+        for what in ["configurations", "observables", "final metrics"] {
+            let n = d.len(1 << 20, what)?;
+            lists.push((0..n).map(|_| d.str(what)).collect::<Result<Vec<_>, _>>()?);
+        }
+        let final_metrics = lists.pop().unwrap_or_default();
+        let observables = lists.pop().unwrap_or_default();
+        let configurations = lists.pop().unwrap_or_default();
+        let baseline = d.len(configurations.len() as u64, "baseline")?;
+        let index = d.len(u32::MAX as u64, "shard index")? as u32;
+        let count = d.len(u32::MAX as u64, "shard count")? as u32;
+        let shard = (count > 0).then_some(Shard { index, count });
+        if let Some(s) = shard {
+            s.validate().map_err(|e| DecodeError(e.to_string()))?;
+        }
+        Ok(Info {
+            identity,
+            scenario,
+            seed,
+            replications,
+            months,
+            configurations,
+            baseline,
+            observables,
+            final_metrics,
+            shard,
+            block_size: d.u64("block size")?,
+        })
+    }
+}
+
+/// A checkpoint: the experiment, how far it got, and the aggregate so far.
+#[derive(Debug, Clone)]
+pub(crate) struct State {
+    pub info: Info,
+    /// The first replication not yet absorbed.
+    pub next: u64,
+    /// The byte length of `runs.csv` holding exactly the absorbed runs.
+    pub runs_len: u64,
+    /// Wall-clock seconds spent so far, over all invocations.
+    pub elapsed: f64,
+    pub aggregate: Aggregate,
+}
+
+/// The state file of output directory `dir`.
+pub(crate) fn state_path(dir: &Path) -> PathBuf {
+    dir.join(STATE_DIR).join(STATE_FILE)
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl State {
+    /// Whether every replication of the (shard's) range has been absorbed.
+    pub fn complete(&self) -> bool {
+        self.next >= self.info.range().1
+    }
+
+    /// Atomically replaces the state file of `dir`.
+    pub fn save(&self, dir: &Path) -> Result<(), ExperimentError> {
+        let mut body = Encoder::default();
+        self.info.encode(&mut body);
+        body.u64(self.next);
+        body.u64(self.runs_len);
+        body.f64(self.elapsed);
+        self.aggregate.encode(&mut body);
+        let body = body.bytes;
+        let mut out = Vec::with_capacity(body.len() + 28);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&fnv1a(&body).to_le_bytes());
+        let path = state_path(dir);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(ExperimentError::io(parent, "create directory"))?;
+        }
+        write_atomic(&path, &out, true)
+    }
+
+    /// Reads the state file of `dir`; `Ok(None)` if there is none.
+    pub fn load(dir: &Path) -> Result<Option<State>, ExperimentError> {
+        let path = state_path(dir);
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(ExperimentError::io(&path, "read")(e)),
+        };
+        let corrupt = |problem: String| ExperimentError::CorruptState {
+            path: path.clone(),
+            problem,
+        };
+        if bytes.len() < 28 || &bytes[..8] != MAGIC {
+            return Err(corrupt("missing the MLGOVST1 header".into()));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+        if version != VERSION {
+            return Err(corrupt(format!(
+                "format version {version}, this mlgov reads version {VERSION}"
+            )));
+        }
+        let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
+        if len != (bytes.len() - 28) as u64 {
+            return Err(corrupt("truncated (length does not match)".into()));
+        }
+        let body = &bytes[20..bytes.len() - 8];
+        let sum = u64::from_le_bytes(bytes[bytes.len() - 8..].try_into().unwrap_or_default());
+        if fnv1a(body) != sum {
+            return Err(corrupt("checksum mismatch".into()));
+        }
+        let mut d = Decoder::new(body);
+        let decode = |d: &mut Decoder<'_>| -> Result<State, DecodeError> {
+            let info = Info::decode(d)?;
+            let next = d.u64("next replication")?;
+            let runs_len = d.u64("runs.csv length")?;
+            let elapsed = d.f64("elapsed seconds")?;
+            let aggregate = Aggregate::decode(d, info.shape())?;
+            Ok(State {
+                info,
+                next,
+                runs_len,
+                elapsed,
+                aggregate,
+            })
+        };
+        let state = decode(&mut d).map_err(|e| corrupt(e.0))?;
+        if !d.rest.is_empty() {
+            return Err(corrupt("trailing bytes after the aggregate".into()));
+        }
+        Ok(Some(state))
+    }
+}
+
+/// Writes `bytes` to `path` via `path.tmp` and a rename, so readers (and a
+/// resumed run) see the old file or the new one, never half of one.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> Result<(), ExperimentError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut file = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
+    file.write_all(bytes)
+        .map_err(ExperimentError::io(&tmp, "write"))?;
+    if sync {
+        file.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
+    }
+    drop(file);
+    fs::rename(&tmp, path).map_err(ExperimentError::io(path, "replace"))
+}
