@@ -56,7 +56,9 @@ fn bench_engine(c: &mut Criterion) {
 }
 
 fn bench_sketch(c: &mut Criterion) {
-    let values: Vec<f64> = (0..10_000).map(|i| ((i as f64) * 0.618).sin() * 50.0).collect();
+    let values: Vec<f64> = (0..10_000)
+        .map(|i| ((i as f64) * 0.618).sin() * 50.0)
+        .collect();
     c.bench_function("sketch insert 10k", |b| {
         b.iter(|| {
             let mut s = QuantileSketch::new();
@@ -69,7 +71,10 @@ fn bench_sketch(c: &mut Criterion) {
 criterion_group!(benches, bench_engine, bench_sketch);
 
 fn perf_run(spec: &str) {
-    let parts: Vec<u64> = spec.split('x').map(|p| p.trim().parse().unwrap_or(0)).collect();
+    let parts: Vec<u64> = spec
+        .split('x')
+        .map(|p| p.trim().parse().unwrap_or(0))
+        .collect();
     let &[configs, reps, months, ..] = parts.as_slice() else {
         eprintln!("MLGOV_PERF={spec}: expected CONFIGSxREPLICATIONSxMONTHS[xTHREADS]");
         std::process::exit(2);
