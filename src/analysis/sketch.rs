@@ -189,10 +189,7 @@ impl QuantileSketch {
     /// Same results as [`QuantileSketch::quantile`].
     pub fn quantiles(&self, qs: &[f64]) -> Vec<Option<f64>> {
         let n = self.count();
-        if n == 0
-            || qs.windows(2).any(|w| !(w[0] <= w[1]))
-            || qs.iter().any(|q| !(0.0..=1.0).contains(q))
-        {
+        if n == 0 || !qs.is_sorted() || qs.iter().any(|q| !(0.0..=1.0).contains(q)) {
             return qs.iter().map(|&q| self.quantile(q)).collect();
         }
         let ranks: Vec<u64> = qs
