@@ -27,7 +27,7 @@
 //! a function of the multiset of values only, so collapsing keeps merges
 //! order-independent. Only the smallest magnitudes lose accuracy (they are
 //! over-estimated), and only when one sketch holds magnitudes more than
-//! `γ^2048 ≈ 1e18` apart: since aggregated values are within `±1e9` and the
+//! `γ^2048 ≈ 6e17` apart: since aggregated values are within `±1e9` and the
 //! zero bucket takes everything below `1e-9`, this practically never happens.
 //!
 //! ```
