@@ -27,7 +27,7 @@
 //! a function of the multiset of values only, so collapsing keeps merges
 //! order-independent. Only the smallest magnitudes lose accuracy (they are
 //! over-estimated), and only when one sketch holds magnitudes more than
-//! `γ^2048 ≈ 1e18` apart: since aggregated values are within `±1e9` and the
+//! `γ^2048 ≈ 6e17` apart: since aggregated values are within `±1e9` and the
 //! zero bucket takes everything below `1e-9`, this practically never happens.
 //!
 //! ```
@@ -108,6 +108,39 @@ impl QuantileSketch {
         }
     }
 
+    /// Adds many values at once: the same result as inserting them one by
+    /// one, but faster when the sketch is not in cache, because the bucket
+    /// indices are sorted first and the counts are then updated in one
+    /// ascending sweep instead of at random places.
+    pub fn insert_many(&mut self, values: &[f64]) {
+        let mut positive = Vec::with_capacity(values.len());
+        let mut negative = Vec::new();
+        for &v in values {
+            if !v.is_finite() {
+                continue;
+            }
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+            let a = v.abs();
+            if a < ZERO_THRESHOLD {
+                self.zero += 1;
+            } else if v > 0.0 {
+                positive.push(index_of(a));
+            } else {
+                negative.push(index_of(a));
+            }
+        }
+        for (store, keys) in [
+            (&mut self.positive, &mut positive),
+            (&mut self.negative, &mut negative),
+        ] {
+            keys.sort_unstable();
+            for run in keys.chunk_by(|a, b| a == b) {
+                store.add(run[0], run.len() as u64);
+            }
+        }
+    }
+
     /// Adds every value of `other` (exact and order-independent).
     pub fn merge(&mut self, other: &QuantileSketch) {
         self.positive.merge(&other.positive);
@@ -151,6 +184,40 @@ impl QuantileSketch {
         Some(self.max)
     }
 
+    /// Several quantiles in one pass over the buckets; `qs` must be in
+    /// ascending order (otherwise this falls back to one pass per quantile).
+    /// Same results as [`QuantileSketch::quantile`].
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<Option<f64>> {
+        let n = self.count();
+        if n == 0 || !qs.is_sorted() || qs.iter().any(|q| !(0.0..=1.0).contains(q)) {
+            return qs.iter().map(|&q| self.quantile(q)).collect();
+        }
+        let ranks: Vec<u64> = qs
+            .iter()
+            .map(|q| ((q * (n - 1) as f64).floor() as u64).min(n - 1))
+            .collect();
+        let mut out = Vec::with_capacity(qs.len());
+        let mut seen = 0u64;
+        let buckets = self
+            .negative
+            .buckets()
+            .rev()
+            .map(|(i, c)| (-representative(i), c))
+            .chain(std::iter::once((0.0, self.zero)))
+            .chain(self.positive.buckets().map(|(i, c)| (representative(i), c)));
+        for (value, c) in buckets {
+            seen += c;
+            while out.len() < ranks.len() && seen > ranks[out.len()] {
+                out.push(Some(self.clamp(value)));
+            }
+            if out.len() == ranks.len() {
+                break;
+            }
+        }
+        out.resize(qs.len(), Some(self.max));
+        out
+    }
+
     fn clamp(&self, v: f64) -> f64 {
         v.max(self.min).min(self.max)
     }
@@ -188,58 +255,80 @@ impl PartialEq for QuantileSketch {
     }
 }
 
-/// The non-empty buckets of one sign, as parallel sorted vectors: `keys`
-/// strictly ascending, `counts[k] > 0` the count of bucket `keys[k]`.
-///
-/// Sparse rather than dense because values that cross zero spread thinly
-/// over many small-magnitude buckets: a dense array over the span of a
-/// random walk's values is several times larger than its non-empty buckets.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Dense counts of consecutive bucket indices `offset..offset + counts.len()`.
+/// The last entry is the largest index seen (non-zero); the front may hold
+/// zero slack. Dense because insertion is then a single increment; the span
+/// of indices grows only logarithmically with the number of values (the
+/// smallest magnitudes seen), so memory stays nearly flat as replications
+/// grow. Counts are `u32` to halve the memory: a bucket saturates at
+/// `u32::MAX` values (the experiment engine never puts more than its
+/// replication limit, `u32::MAX`, into one sketch).
+#[derive(Debug, Clone, Default)]
 struct Store {
-    keys: Vec<i32>,
-    counts: Vec<u64>,
+    offset: i32,
+    counts: Vec<u32>,
+}
+
+/// Extra buckets allocated when a store grows, relative to its length.
+fn slack(len: usize) -> usize {
+    len / 8 + 8
 }
 
 impl Store {
+    fn top(&self) -> i32 {
+        self.offset + self.counts.len() as i32 - 1
+    }
+
     #[inline]
     fn add(&mut self, i: i32, c: u64) {
-        let Some(&top) = self.keys.last() else {
-            self.keys.push(i);
+        let c = u32::try_from(c).unwrap_or(u32::MAX);
+        if self.counts.is_empty() {
+            self.offset = i;
             self.counts.push(c);
             return;
-        };
+        }
+        let top = self.top();
         if i > top {
-            self.keys.push(i);
-            self.counts.push(c);
+            let len = (i - self.offset) as usize + 1;
+            if len > self.counts.capacity() {
+                self.counts
+                    .reserve_exact(len - self.counts.len() + slack(len));
+            }
+            self.counts.resize(len, 0);
+            if let Some(last) = self.counts.last_mut() {
+                *last = last.saturating_add(c);
+            }
             self.collapse();
             return;
         }
-        let j = i.max(top - MAX_BUCKETS as i32 + 1);
-        match self.keys.binary_search(&j) {
-            Ok(k) => self.counts[k] += c,
-            Err(k) => {
-                self.keys.insert(k, j);
-                self.counts.insert(k, c);
-            }
+        let floor = top - MAX_BUCKETS as i32 + 1;
+        let j = i.max(floor);
+        if j < self.offset {
+            let new_offset = (j - slack(self.counts.len()) as i32).max(floor);
+            let extra = (self.offset - new_offset) as usize;
+            let mut grown =
+                Vec::with_capacity(extra + self.counts.len() + slack(self.counts.len()));
+            grown.resize(extra, 0);
+            grown.extend_from_slice(&self.counts);
+            self.counts = grown;
+            self.offset = new_offset;
         }
+        let slot = &mut self.counts[(j - self.offset) as usize];
+        *slot = slot.saturating_add(c);
     }
 
-    /// Folds every bucket below `top − MAX_BUCKETS + 1` into that bucket.
+    /// Folds everything below `top − MAX_BUCKETS + 1` into that bucket.
     fn collapse(&mut self) {
-        let Some(&top) = self.keys.last() else { return };
-        let floor = top - MAX_BUCKETS as i32 + 1;
-        let cut = self.keys.partition_point(|&k| k < floor);
-        if cut == 0 {
+        if self.counts.len() <= MAX_BUCKETS {
             return;
         }
-        let folded: u64 = self.counts.drain(..cut).sum();
-        self.keys.drain(..cut);
-        if self.keys.first() == Some(&floor) {
-            self.counts[0] += folded;
-        } else {
-            self.keys.insert(0, floor);
-            self.counts.insert(0, folded);
-        }
+        let cut = self.counts.len() - MAX_BUCKETS;
+        let folded = self.counts[..=cut]
+            .iter()
+            .fold(0u32, |a, &b| a.saturating_add(b));
+        self.counts.drain(..cut);
+        self.counts[0] = folded;
+        self.offset += cut as i32;
     }
 
     fn merge(&mut self, other: &Store) {
@@ -250,57 +339,63 @@ impl Store {
     }
 
     fn total(&self) -> u64 {
-        self.counts.iter().sum()
+        self.counts.iter().map(|&c| c as u64).sum()
     }
 
-    /// Buckets `(index, count)` in ascending index order.
+    /// Non-zero buckets `(index, count)` in ascending index order.
     fn buckets(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
-        self.keys.iter().copied().zip(self.counts.iter().copied())
+        let offset = self.offset;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(move |(k, c)| (offset + k as i32, *c as u64))
+    }
+
+    /// `(first non-zero index, counts from there)`.
+    fn trimmed(&self) -> (i32, &[u32]) {
+        let skip = self.counts.iter().take_while(|c| **c == 0).count();
+        (self.offset + skip as i32, &self.counts[skip..])
     }
 
     fn encode(&self, e: &mut Encoder) {
-        e.u64(self.keys.len() as u64);
-        let mut prev = None;
-        for (k, c) in self.buckets() {
-            match prev {
-                None => e.i64(k as i64),
-                Some(p) => e.u64((k - p) as u64),
+        let (offset, counts) = self.trimmed();
+        e.u64(counts.len() as u64);
+        if !counts.is_empty() {
+            e.i64(offset as i64);
+            for &c in counts {
+                e.u64(c as u64);
             }
-            e.u64(c);
-            prev = Some(k);
         }
     }
 
     fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let len = d.len(MAX_BUCKETS as u64, "sketch bucket count")?;
-        let mut store = Store {
-            keys: Vec::with_capacity(len),
-            counts: Vec::with_capacity(len),
-        };
-        let bad = |what: &str| DecodeError(format!("sketch store: {what}"));
-        for n in 0..len {
-            let key = if n == 0 {
-                let k = d.i64("sketch bucket index")?;
-                i32::try_from(k).ok().filter(|k| k.abs() < 1 << 24)
-            } else {
-                let step = d.u64("sketch bucket step")?;
-                let prev = store.keys[n - 1] as i64;
-                (step > 0 && step < 1 << 24).then(|| (prev + step as i64) as i32)
-            };
-            let key = key.ok_or_else(|| bad("bucket index out of range"))?;
-            let count = d.u64("sketch count")?;
-            if count == 0 {
-                return Err(bad("empty bucket"));
-            }
-            store.keys.push(key);
-            store.counts.push(count);
+        if len == 0 {
+            return Ok(Store::default());
         }
-        if let (Some(first), Some(last)) = (store.keys.first(), store.keys.last()) {
-            if last - first >= MAX_BUCKETS as i32 {
-                return Err(bad("buckets span more than the maximum"));
-            }
+        let offset = d.i64("sketch offset")?;
+        let offset = i32::try_from(offset)
+            .ok()
+            .filter(|o| o.abs() < 1 << 24)
+            .ok_or_else(|| DecodeError(format!("sketch offset {offset} out of range")))?;
+        let counts = (0..len)
+            .map(|_| {
+                let c = d.u64("sketch count")?;
+                u32::try_from(c).map_err(|_| DecodeError(format!("sketch count {c} too large")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if counts.first() == Some(&0) || counts.last() == Some(&0) {
+            return Err(DecodeError("sketch store has empty end buckets".into()));
         }
-        Ok(store)
+        Ok(Store { offset, counts })
+    }
+}
+
+impl PartialEq for Store {
+    /// Equal when the non-zero buckets are equal (slack ignored).
+    fn eq(&self, other: &Self) -> bool {
+        self.trimmed() == other.trimmed()
     }
 }
 
@@ -335,7 +430,10 @@ mod tests {
             values.iter().for_each(|&v| s.insert(v));
             let mut sorted = values.clone();
             sorted.sort_by(f64::total_cmp);
-            for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0] {
+            let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
+            let all = s.quantiles(&qs);
+            for (k, q) in qs.into_iter().enumerate() {
+                assert_eq!(all[k], s.quantile(q));
                 let truth = exact_quantile(&sorted, q);
                 let est = s.quantile(q).unwrap();
                 assert!(
@@ -400,7 +498,7 @@ mod tests {
             index_of(1e9) - index_of(1e-9) >= MAX_BUCKETS as i32,
             "collapse must trigger"
         );
-        assert!(s1.positive.keys.last().unwrap() - s1.positive.keys[0] < MAX_BUCKETS as i32);
+        assert!(s1.positive.counts.len() <= MAX_BUCKETS);
         assert_eq!(s1, s2);
         assert_eq!(s1, s3);
         let mut merged = build(&desc[..100]);
@@ -413,6 +511,19 @@ mod tests {
         let truth = exact_quantile(&asc, 0.95);
         let est = s1.quantile(0.95).unwrap();
         assert!((est - truth).abs() <= RELATIVE_ACCURACY * truth);
+    }
+
+    #[test]
+    fn batch_insertion_equals_single_insertion() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let values: Vec<f64> = (0..500).map(|_| rng.random_range(-30.0..30.0)).collect();
+        let mut one = QuantileSketch::new();
+        values.iter().for_each(|&v| one.insert(v));
+        let mut many = QuantileSketch::new();
+        for chunk in values.chunks(37) {
+            many.insert_many(chunk);
+        }
+        assert_eq!(one, many);
     }
 
     #[test]

@@ -128,18 +128,18 @@ impl Aggregate {
             .par_chunks_mut(nobs)
             .zip(self.traj_sketches.par_chunks_mut(nobs))
             .enumerate()
-            .for_each(|(cell, (sums, sketches))| {
+            .for_each_init(Vec::new, |batch, (cell, (sums, sketches))| {
                 let (c, t) = (cell / months, cell % months);
-                for block in blocks {
-                    let obs = &block.configs[c].observations;
-                    for run in obs.chunks_exact(stride) {
-                        let row = &run[t * nobs..(t + 1) * nobs];
-                        for ((sum, sketch), &v) in sums.iter_mut().zip(sketches.iter_mut()).zip(row)
-                        {
-                            *sum += fixed(v);
-                            sketch.insert(v);
-                        }
+                // One observable at a time, so each sketch gets its whole
+                // batch in one sorted sweep (see `insert_many`).
+                for (j, (sum, sketch)) in sums.iter_mut().zip(sketches.iter_mut()).enumerate() {
+                    batch.clear();
+                    for block in blocks {
+                        let obs = &block.configs[c].observations;
+                        batch.extend(obs.chunks_exact(stride).map(|run| run[t * nobs + j]));
                     }
+                    *sum += batch.iter().map(|&v| fixed(v)).sum::<i128>();
+                    sketch.insert_many(batch);
                 }
             });
     }

@@ -82,8 +82,9 @@ pub const BLOCKS_PER_THREAD_PER_WAVE: usize = 4;
 /// Default [`RunOptions::checkpoint_interval`].
 pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(30);
 
-/// The largest number of replications: keeps every exact sum far from overflow.
-pub const MAX_REPLICATIONS: u64 = 1 << 40;
+/// The largest number of replications: keeps every exact sum far from
+/// overflow and every sketch bucket count within `u32`.
+pub const MAX_REPLICATIONS: u64 = u32::MAX as u64;
 
 /// A Monte Carlo experiment: configurations to compare, each replicated.
 pub struct Experiment<M: Model> {

@@ -103,7 +103,8 @@ pub(crate) fn write_tables(
 ) -> Result<(), ExperimentError> {
     let metrics = &info.final_metrics;
     let nm = metrics.len();
-    let quantiles = |s: &crate::analysis::QuantileSketch| QUANTILES.map(|q| opt(s.quantile(q)));
+    let quantiles =
+        |s: &crate::analysis::QuantileSketch| s.quantiles(&QUANTILES).into_iter().map(opt);
 
     let summary = info
         .configurations

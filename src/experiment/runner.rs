@@ -83,7 +83,7 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
     if exp.replications > MAX_REPLICATIONS {
         return Err(ExperimentError::invalid(
             format!("--replications {}", exp.replications),
-            format!("must be at most {MAX_REPLICATIONS} (2^40)"),
+            format!("must be at most {MAX_REPLICATIONS}"),
         ));
     }
     if opts.threads == 0 {
