@@ -77,7 +77,11 @@ pub trait Model: Sync {
     fn final_metrics(&self) -> Vec<String>;
 
     /// The state at month 0.
-    fn init<R: Rng + ?Sized>(&self, params: &Self::Params, rng: &mut R) -> Result<Self::State, ModelError>;
+    fn init<R: Rng + ?Sized>(
+        &self,
+        params: &Self::Params,
+        rng: &mut R,
+    ) -> Result<Self::State, ModelError>;
 
     /// Advances the state by one month; `t` is the month being simulated (1-based).
     fn step<R: Rng + ?Sized>(
@@ -186,7 +190,9 @@ impl<P> Configuration<P> {
 
 impl<P> std::fmt::Debug for Configuration<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Configuration").field("name", &self.name).finish()
+        f.debug_struct("Configuration")
+            .field("name", &self.name)
+            .finish()
     }
 }
 

@@ -1,0 +1,20 @@
+//! stub
+use super::data::Results;
+use super::render::{Draw, DrawResult};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+pub(crate) struct Typology;
+impl Typology {
+    pub(crate) fn new(_r: &Results) -> Option<Self> {
+        None
+    }
+}
+impl Draw for Typology {
+    fn size(&self) -> (u32, u32) {
+        (100, 100)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        Ok(())
+    }
+}
