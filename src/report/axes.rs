@@ -48,7 +48,7 @@ pub(crate) fn mesh<DB: DrawingBackend>(
     let x_fmt = tick_format(xr.start, xr.end, 7);
     let y_fmt = tick_format(yr.start, yr.end, 8);
     let mut mesh = chart.configure_mesh();
-    mesh.light_line_style(WHITE)
+    mesh.max_light_lines(0)
         .bold_line_style(light.stroke_width(1))
         .axis_style(MUTED.stroke_width(1))
         .label_style(style::text(style::SMALL, INK))
@@ -198,6 +198,21 @@ impl LabelPlacer {
         self.taken.push((x - r, y - r, x + r, y + r));
     }
 
+    /// Marks a horizontal or vertical line segment (a whisker) as occupied.
+    pub(crate) fn occupy_segment(&mut self, a: (i32, i32), b: (i32, i32)) {
+        self.taken.push((
+            a.0.min(b.0) - 3,
+            a.1.min(b.1) - 3,
+            a.0.max(b.0) + 3,
+            a.1.max(b.1) + 3,
+        ));
+    }
+
+    /// Marks a screen rectangle (x0, y0, x1, y1) as occupied.
+    pub(crate) fn occupy_box(&mut self, b: (i32, i32, i32, i32)) {
+        self.taken.push(b);
+    }
+
     fn free(&self, b: (i32, i32, i32, i32)) -> bool {
         let (bx0, by0, bx1, by1) = self.bounds;
         if b.0 < bx0 || b.1 < by0 || b.2 > bx1 || b.3 > by1 {
@@ -217,7 +232,7 @@ impl LabelPlacer {
         (w, h): (i32, i32),
     ) -> Option<((i32, i32), bool)> {
         let (x, y) = point;
-        for (k, gap) in [10, 30, 54].into_iter().enumerate() {
+        for (k, gap) in [14, 32, 56].into_iter().enumerate() {
             let candidates = [
                 (x + gap, y - h / 2),
                 (x - gap - w, y - h / 2),

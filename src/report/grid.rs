@@ -105,7 +105,7 @@ impl LloydGrid {
     }
 }
 
-const CELL: i32 = 150;
+const CELL: i32 = 160;
 const ROW_LABELS: i32 = 112;
 const GAP: i32 = 44;
 const LEFT: i32 = 76;
@@ -116,7 +116,7 @@ impl Draw for LloydGrid {
     fn size(&self) -> (u32, u32) {
         let panels = 3 * (ROW_LABELS + 3 * CELL) + 2 * GAP;
         let width = LEFT + panels + 60 + BAR_W + 190;
-        (width as u32, 900)
+        (width as u32, (100 + TOP + 3 * CELL + 130) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -154,14 +154,14 @@ impl Draw for LloydGrid {
                 (panel_centre, 100 + 52),
                 centre(HPos::Center, VPos::Top, style::italic(style::LABEL, MUTED)),
             ))?;
-            for k in 0..3 {
+            for (k, name) in LEVEL_NAMES.iter().enumerate() {
                 body.draw(&Text::new(
-                    LEVEL_NAMES[k].to_string(),
+                    name.to_string(),
                     (x0 + k as i32 * CELL + CELL / 2, grid_top - 10),
                     centre(HPos::Center, VPos::Bottom, style::text(style::LABEL, INK)),
                 ))?;
                 body.draw(&Text::new(
-                    LEVEL_NAMES[k].to_string(),
+                    name.to_string(),
                     (x0 - 12, grid_top + k as i32 * CELL + CELL / 2),
                     centre(HPos::Right, VPos::Center, style::text(style::LABEL, INK)),
                 ))?;
@@ -177,6 +177,14 @@ impl Draw for LloydGrid {
             }
         }
         self.draw_colour_bar(&body, grid_top)?;
+        let (_, h) = root.dim_in_pixel();
+        root.draw(&Text::new(
+            "Reading the grid: down = conceived more locally, right = managed more locally, \
+             panels left to right = implemented more locally."
+                .to_string(),
+            (40, h as i32 - 48),
+            style::anchored(style::text(style::SMALL, INK), HPos::Left, VPos::Bottom),
+        ))?;
         footnote(root, &self.note)
     }
 }
@@ -198,19 +206,19 @@ impl LloydGrid {
         let cx = x + CELL / 2;
         area.draw(&Text::new(
             code,
-            (cx, y + 42),
+            (cx, y + 46),
             style::anchored(style::bold(24.0, ink), HPos::Center, VPos::Center),
         ))?;
         let shown = value.map_or_else(|| "n/a".to_string(), style::number);
         area.draw(&Text::new(
             shown,
-            (cx, y + 86),
+            (cx, y + 92),
             style::anchored(style::text(24.0, ink), HPos::Center, VPos::Center),
         ))?;
         if self.baseline == Some([c, m, i]) {
             area.draw(&Text::new(
                 "baseline".to_string(),
-                (cx, y + 124),
+                (cx, y + 132),
                 style::anchored(style::italic(style::SMALL, ink), HPos::Center, VPos::Center),
             ))?;
         }

@@ -157,12 +157,3 @@ pub(crate) fn footnote<DB: DrawingBackend>(
     root.draw(&Text::new(note.to_string(), (40, h as i32 - 14), st))?;
     Ok(())
 }
-
-/// The width in pixels of `text` drawn in `style` (0 when it cannot be measured).
-pub(crate) fn text_width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-) -> u32 {
-    area.estimate_text_size(text, style).map_or(0, |(w, _)| w)
-}
