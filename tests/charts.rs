@@ -3,8 +3,8 @@
 //! comes out byte-identical when drawn twice.
 
 use mlgov::report::{
-    PlotOptions, RenderedChart, ReportError, Results, Sensitivity, render_all, render_in_memory,
-    render_sensitivity, render_sensitivity_in_memory,
+    ChartKind, PlotOptions, RenderedChart, ReportError, Results, Sensitivity, render_all,
+    render_in_memory, render_sensitivity, render_sensitivity_in_memory,
 };
 use std::path::{Path, PathBuf};
 
@@ -61,7 +61,11 @@ fn check_chart(chart: &RenderedChart) {
         .chunks_exact(3)
         .filter(|p| p != &[255, 255, 255])
         .count();
-    assert!(ink * 50 > chart.rgb.len() / 3, "{} has almost no ink", chart.stem);
+    assert!(
+        ink * 50 > chart.rgb.len() / 3,
+        "{} has almost no ink",
+        chart.stem
+    );
     assert!(chart.svg.starts_with("<svg"), "{} SVG", chart.stem);
     assert!(chart.svg.contains("DejaVu Sans"));
 }
@@ -120,7 +124,10 @@ fn lloyd27_draws_every_chart() {
     assert!(trust.svg.contains("month"));
     assert!(trust.svg.contains("mean trust"));
     assert!(trust.svg.contains("N-N-N (baseline)"));
-    assert!(trust.svg.contains("others"), "many configurations: context lines");
+    assert!(
+        trust.svg.contains("others"),
+        "many configurations: context lines"
+    );
 
     let tradeoff = find(&charts, "tradeoff");
     assert!(tradeoff.svg.contains("total transaction cost"));
@@ -132,25 +139,43 @@ fn lloyd27_draws_every_chart() {
 #[test]
 fn grid_metric_can_be_chosen_and_unknown_is_an_error() {
     let results = Results::load(&fixture("lloyd27")).unwrap();
-    let charts = render_in_memory(&results, &PlotOptions::default().with_grid_metric("fit")).unwrap();
-    assert!(find(&charts, "lloyd_grid").svg.contains("fit to local needs"));
+    let opts = PlotOptions::default()
+        .with_grid_metric("fit")
+        .with_only([ChartKind::LloydGrid]);
+    let charts = render_in_memory(&results, &opts).unwrap();
+    assert_eq!(charts.len(), 1);
+    assert!(
+        find(&charts, "lloyd_grid")
+            .svg
+            .contains("fit to local needs")
+    );
 
-    let err = render_in_memory(&results, &PlotOptions::default().with_grid_metric("happiness"))
-        .unwrap_err();
+    let err = render_in_memory(
+        &results,
+        &PlotOptions::default().with_grid_metric("happiness"),
+    )
+    .unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, ReportError::UnknownMetric { .. }));
     assert!(message.contains("happiness"), "{message}");
-    assert!(message.contains("value_added_total"), "lists the metrics: {message}");
+    assert!(
+        message.contains("value_added_total"),
+        "lists the metrics: {message}"
+    );
 }
 
 #[test]
 fn partial_codes_leave_cells_blank() {
     let results = Results::load(&fixture("lloyd_partial")).unwrap();
-    let charts = render_in_memory(&results, &PlotOptions::default()).unwrap();
+    let opts = PlotOptions::default().with_only([ChartKind::LloydGrid, ChartKind::Trajectories]);
+    let charts = render_in_memory(&results, &opts).unwrap();
     let grid = find(&charts, "lloyd_grid");
     check_chart(grid);
     assert!(grid.svg.contains("n/a"));
-    assert!(grid.svg.contains("R-L-N"), "absent codes are still labelled");
+    assert!(
+        grid.svg.contains("R-L-N"),
+        "absent codes are still labelled"
+    );
 }
 
 #[test]
@@ -217,8 +242,19 @@ fn render_all_writes_png_and_svg_atomically() {
 fn drawing_twice_gives_identical_bytes() {
     let a = copy_fixture("lloyd_partial");
     let b = copy_fixture("lloyd_partial");
+    std::fs::copy(
+        fixture("sensitivity_sobol").join("sensitivity.csv"),
+        a.path().join("sensitivity.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        a.path().join("sensitivity.csv"),
+        b.path().join("sensitivity.csv"),
+    )
+    .unwrap();
     let wa = render_all(a.path(), &PlotOptions::default()).unwrap();
     let wb = render_all(b.path(), &PlotOptions::default()).unwrap();
+    assert!(wa.iter().any(|p| p.ends_with("sensitivity.png")));
     assert_eq!(wa.len(), wb.len());
     for (pa, pb) in wa.iter().zip(&wb) {
         assert_eq!(pa.file_name(), pb.file_name());
@@ -227,8 +263,15 @@ fn drawing_twice_gives_identical_bytes() {
     }
     // And redrawing in place over existing charts gives the same bytes too.
     let first = std::fs::read(a.path().join("charts/lloyd_grid.png")).unwrap();
-    render_all(a.path(), &PlotOptions::default()).unwrap();
-    assert_eq!(first, std::fs::read(a.path().join("charts/lloyd_grid.png")).unwrap());
+    render_all(
+        a.path(),
+        &PlotOptions::default().with_only([ChartKind::LloydGrid]),
+    )
+    .unwrap();
+    assert_eq!(
+        first,
+        std::fs::read(a.path().join("charts/lloyd_grid.png")).unwrap()
+    );
 }
 
 #[test]
@@ -248,7 +291,9 @@ fn sensitivity_only_directory_and_combined_directory() {
         dir.path().join("sensitivity.csv"),
     )
     .unwrap();
-    let written = render_all(dir.path(), &PlotOptions::default()).unwrap();
+    let opts = PlotOptions::default().with_only([ChartKind::Sensitivity, ChartKind::Tradeoff]);
+    let written = render_all(dir.path(), &opts).unwrap();
+    assert_eq!(written.len(), 4);
     assert!(written.iter().any(|p| p.ends_with("sensitivity.svg")));
     assert!(written.iter().any(|p| p.ends_with("tradeoff.svg")));
 }
@@ -257,6 +302,10 @@ fn sensitivity_only_directory_and_combined_directory() {
 fn out_dir_option_is_respected() {
     let dir = copy_fixture("two_configs");
     let out = dir.path().join("figures");
-    let written = render_all(dir.path(), &PlotOptions::default().with_out_dir(&out)).unwrap();
+    let opts = PlotOptions::default()
+        .with_out_dir(&out)
+        .with_only([ChartKind::Tradeoff]);
+    let written = render_all(dir.path(), &opts).unwrap();
+    assert_eq!(written.len(), 2);
     assert!(written.iter().all(|p| p.starts_with(&out)));
 }

@@ -53,6 +53,27 @@ use std::path::{Path, PathBuf};
 /// The metric that colours the Lloyd grid unless another is chosen.
 pub const DEFAULT_GRID_METRIC: &str = "value_added_total";
 
+/// The kinds of chart, for drawing only some of them
+/// ([`PlotOptions::only`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ChartKind {
+    /// `trajectories_<metric>`: one chart per observable.
+    Trajectories,
+    /// `comparison`: final metrics with 95% CIs.
+    Comparison,
+    /// `differences`: paired differences from the baseline.
+    Differences,
+    /// `lloyd_grid`: the 27 assignments coloured by a metric.
+    LloydGrid,
+    /// `typology`: the empowerment / service delivery plane.
+    Typology,
+    /// `tradeoff`: transaction cost against value added.
+    Tradeoff,
+    /// `sensitivity`: Morris or Sobol indices.
+    Sensitivity,
+}
+
 /// Choices for drawing the charts. `PlotOptions::default()` gives the
 /// standard set.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +90,8 @@ pub struct PlotOptions {
     pub max_highlighted: usize,
     /// Where to write the charts; `None` means `DIR/charts`.
     pub out_dir: Option<PathBuf>,
+    /// Draw only these kinds of chart; `None` draws all that the files support.
+    pub only: Option<Vec<ChartKind>>,
 }
 
 impl Default for PlotOptions {
@@ -77,6 +100,7 @@ impl Default for PlotOptions {
             grid_metric: None,
             max_highlighted: 6,
             out_dir: None,
+            only: None,
         }
     }
 }
@@ -92,6 +116,16 @@ impl PlotOptions {
     pub fn with_out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
         self
+    }
+
+    /// Draws only the given kinds of chart.
+    pub fn with_only(mut self, kinds: impl IntoIterator<Item = ChartKind>) -> Self {
+        self.only = Some(kinds.into_iter().collect());
+        self
+    }
+
+    fn wants(&self, kind: ChartKind) -> bool {
+        self.only.as_ref().is_none_or(|k| k.contains(&kind))
     }
 
     fn out_dir(&self, dir: &Path) -> PathBuf {
@@ -121,7 +155,7 @@ pub fn render_all(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, Report
         written.extend(chart.write_to(&out)?);
         Ok(())
     })?;
-    if let Some(s) = sensitivity {
+    if let Some(s) = sensitivity.filter(|_| opts.wants(ChartKind::Sensitivity)) {
         sensitivity::each_chart(&s, &mut |chart| {
             written.extend(chart.write_to(&out)?);
             Ok(())
@@ -213,29 +247,38 @@ fn each_chart(
     opts: &PlotOptions,
     sink: &mut dyn FnMut(RenderedChart) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
-    for metric in &results.observables {
+    let wants = |k| opts.wants(k);
+    for metric in results
+        .observables
+        .iter()
+        .filter(|_| wants(ChartKind::Trajectories))
+    {
         let chart = trajectories::Trajectories::new(results, metric, opts.max_highlighted);
         sink(render::render(
             &format!("trajectories_{}", file_safe(metric)),
             &chart,
         )?)?;
     }
-    if let Some(chart) = comparison::Comparison::estimates(results) {
+    if let Some(chart) =
+        comparison::Comparison::estimates(results).filter(|_| wants(ChartKind::Comparison))
+    {
         sink(render::render("comparison", &chart)?)?;
     }
-    if let Some(chart) = comparison::Comparison::differences(results) {
+    if let Some(chart) =
+        comparison::Comparison::differences(results).filter(|_| wants(ChartKind::Differences))
+    {
         sink(render::render("differences", &chart)?)?;
     }
-    if grid::has_codes(results) {
+    if grid::has_codes(results) && wants(ChartKind::LloydGrid) {
         sink(render::render(
             "lloyd_grid",
             &grid::LloydGrid::new(results, grid_metric),
         )?)?;
     }
-    if let Some(chart) = typology::Typology::new(results) {
+    if let Some(chart) = typology::Typology::new(results).filter(|_| wants(ChartKind::Typology)) {
         sink(render::render("typology", &chart)?)?;
     }
-    if let Some(chart) = tradeoff::Tradeoff::new(results) {
+    if let Some(chart) = tradeoff::Tradeoff::new(results).filter(|_| wants(ChartKind::Tradeoff)) {
         sink(render::render("tradeoff", &chart)?)?;
     }
     Ok(())
