@@ -225,7 +225,7 @@ fn label_width(results: &Results) -> u32 {
 impl Draw for Comparison {
     fn size(&self) -> (u32, u32) {
         let (rows, cols) = self.grid();
-        let width = (cols as u32 * (self.label_width + 420) + 60).max(1200);
+        let width = (cols as u32 * (self.label_width + 450) + 60).max(1200);
         let height = (rows as u32 * self.panel_height() + 160).max(800);
         (width, height)
     }
