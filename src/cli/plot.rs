@@ -1,6 +1,8 @@
-//! `mlgov plot`.
+//! `mlgov plot`: redraws the charts of a results directory from its files.
 
+use anyhow::Context;
 use clap::Args;
+use mlgov::report::{PlotOptions, render_all};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,7 +16,19 @@ pub struct PlotArgs {
     pub metric: Option<String>,
 }
 
-/// Runs `mlgov plot`.
-pub fn execute(_args: PlotArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`mlgov plot` is not available yet")
+/// Runs `mlgov plot`: draws every chart into DIR/charts and lists the files.
+pub fn execute(args: PlotArgs) -> anyhow::Result<ExitCode> {
+    let mut opts = PlotOptions::default();
+    if let Some(metric) = args.metric {
+        opts = opts.with_grid_metric(metric);
+    }
+    let written = render_all(&args.dir, &opts)
+        .with_context(|| format!("cannot draw the charts of {}", args.dir.display()))?;
+    if written.is_empty() {
+        println!("no charts to draw in {}", args.dir.display());
+    }
+    for path in &written {
+        println!("{}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

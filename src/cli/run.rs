@@ -2,6 +2,7 @@
 //! [`mlgov::experiment`]. Arguments are checked before anything is read or
 //! written, so a bad argument never touches an existing results directory.
 
+use anyhow::Context;
 use clap::Args;
 use mlgov::experiment::{Experiment, RunOptions, Shard, merge_results, run_experiment};
 use mlgov::partnership::GovernanceModel;
@@ -51,6 +52,9 @@ pub struct MergeArgs {
     /// Output directory of the merged result.
     #[arg(long)]
     pub out: PathBuf,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Checks the arguments that do not depend on the scenario and turns them
@@ -125,10 +129,23 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
         }
     }
     if !args.no_plots {
-        // CHARTS: draw the charts of `args.out` from its CSV files here
-        // (report module), e.g. `mlgov::report::draw_experiment_charts(&args.out)?`.
+        draw_charts(&args.out, args.quiet)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Draws the charts of a results directory into `DIR/charts/`.
+fn draw_charts(dir: &std::path::Path, quiet: bool) -> anyhow::Result<()> {
+    let files = mlgov::report::render_all(dir, &mlgov::report::PlotOptions::default())
+        .with_context(|| format!("drawing the charts of {}", dir.display()))?;
+    if !quiet {
+        eprintln!(
+            "drew {} chart files in {}",
+            files.len(),
+            dir.join("charts").display()
+        );
+    }
+    Ok(())
 }
 
 /// Runs `mlgov merge`.
@@ -141,5 +158,8 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
         outcome.runs_failed,
         args.out.display()
     );
+    if !args.no_plots {
+        draw_charts(&args.out, false)?;
+    }
     Ok(ExitCode::SUCCESS)
 }

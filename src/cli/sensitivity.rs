@@ -155,12 +155,12 @@ where
     let path = result.write_csv(&args.out)?;
     println!("wrote {}", path.display());
 
-    // ---- CHART -----------------------------------------------------------
-    // INTEGRATION: the report module draws the importance chart here from
-    // `path` (DIR/sensitivity.csv): per metric, one bar per parameter sorted
-    // by importance — mu_star with sigma (Morris), or S1 and ST with their
-    // confidence intervals (Sobol). Honour a no-plots option if one is added.
-    // ----------------------------------------------------------------------
+    let charts =
+        mlgov::report::render_sensitivity(&args.out, &mlgov::report::PlotOptions::default())
+            .with_context(|| format!("drawing the sensitivity chart in {}", args.out.display()))?;
+    for f in charts {
+        println!("wrote {}", f.display());
+    }
 
     Ok(ExitCode::SUCCESS)
 }

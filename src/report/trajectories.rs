@@ -1,0 +1,282 @@
+//! Trajectory charts: one per observable, the median over months of each
+//! configuration with the band holding the middle 50% of runs (darker) and
+//! the middle 90% (lighter).
+//!
+//! With many configurations a chart of every band would be unreadable, so
+//! beyond a limit the chart highlights the baseline and the configurations
+//! that end highest and lowest, and draws the rest as thin grey medians for
+//! context.
+
+use super::axes::mesh;
+use super::data::{MonthStats, Results};
+use super::render::{Draw, DrawResult, footnote, frame};
+use super::style::{self, BASELINE, FAINT, INK, MUTED};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+const LEGEND_WIDTH: u32 = 330;
+const NAME_CHARS: usize = 24;
+
+struct Series {
+    name: String,
+    colour: RGBColor,
+    points: Vec<MonthStats>,
+    baseline: bool,
+}
+
+/// A prepared trajectory chart.
+pub(crate) struct Trajectories {
+    title: String,
+    subtitle: String,
+    y_desc: String,
+    highlighted: Vec<Series>,
+    context: Vec<Vec<(f64, f64)>>,
+    months: (f64, f64),
+    range: (f64, f64),
+    note: String,
+}
+
+/// The central value of a month: the median, else the mean.
+fn centre(p: &MonthStats) -> Option<f64> {
+    p.quantiles[2].or(p.mean)
+}
+
+impl Trajectories {
+    /// Prepares the chart of `metric`, highlighting at most `max_highlighted`
+    /// configurations.
+    pub(crate) fn new(results: &Results, metric: &str, max_highlighted: usize) -> Self {
+        let baseline = results.baseline();
+        let mut all: Vec<(&String, &Vec<MonthStats>)> = results
+            .configurations
+            .iter()
+            .filter_map(|c| {
+                results
+                    .trajectories
+                    .get(&(c.clone(), metric.to_string()))
+                    .map(|s| (c, s))
+            })
+            .collect();
+        let final_value = |s: &Vec<MonthStats>| s.iter().rev().find_map(centre);
+        // Highest final value first, so the legend reads in the order the
+        // lines end; configurations without values go last.
+        all.sort_by(|a, b| {
+            let (fa, fb) = (final_value(a.1), final_value(b.1));
+            fb.unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&fa.unwrap_or(f64::NEG_INFINITY))
+        });
+        let chosen: Vec<bool> = if all.len() <= max_highlighted.max(1) {
+            vec![true; all.len()]
+        } else {
+            // The baseline plus the highest and lowest enders; at most five
+            // sets of bands stay readable on top of each other.
+            let limit = max_highlighted.clamp(1, 5);
+            let rest = limit - usize::from(baseline.is_some());
+            let top = rest.div_ceil(2);
+            let bottom = rest / 2;
+            let others: Vec<usize> = (0..all.len())
+                .filter(|&i| Some(all[i].0.as_str()) != baseline)
+                .collect();
+            let mut pick = vec![false; all.len()];
+            for &i in others.iter().take(top) {
+                pick[i] = true;
+            }
+            for &i in others.iter().rev().take(bottom) {
+                pick[i] = true;
+            }
+            for (i, (name, _)) in all.iter().enumerate() {
+                if Some(name.as_str()) == baseline {
+                    pick[i] = true;
+                }
+            }
+            pick
+        };
+        let mut highlighted = Vec::new();
+        let mut context = Vec::new();
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        let mut m0 = f64::INFINITY;
+        let mut m1 = f64::NEG_INFINITY;
+        let mut colour_index = 0;
+        for ((name, points), pick) in all.iter().zip(&chosen) {
+            for p in points.iter() {
+                m0 = m0.min(p.month as f64);
+                m1 = m1.max(p.month as f64);
+                let values = if *pick {
+                    vec![p.quantiles[0], p.quantiles[4], centre(p)]
+                } else {
+                    vec![centre(p)]
+                };
+                for v in values.into_iter().flatten() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+            if *pick {
+                let is_base = Some(name.as_str()) == baseline;
+                let colour = if is_base {
+                    BASELINE
+                } else {
+                    colour_index += 1;
+                    style::category(colour_index - 1)
+                };
+                highlighted.push(Series {
+                    name: (*name).clone(),
+                    colour,
+                    points: (*points).clone(),
+                    baseline: is_base,
+                });
+            } else {
+                context.push(
+                    points
+                        .iter()
+                        .filter_map(|p| centre(p).map(|v| (p.month as f64, v)))
+                        .collect(),
+                );
+            }
+        }
+        if !m0.is_finite() {
+            (m0, m1) = (1.0, 2.0);
+        } else if m1 <= m0 {
+            m1 = m0 + 1.0;
+        }
+        let mut note = String::from(
+            "Lines: median over runs. Shading: darker = middle 50% of runs, lighter = middle 90%.",
+        );
+        if !context.is_empty() {
+            note.push_str(&format!(
+                " Grey: {} other configurations (medians only).",
+                context.len()
+            ));
+        }
+        Trajectories {
+            title: format!("{} over time", capitalise(&style::metric_name(metric))),
+            subtitle: results.subtitle(),
+            y_desc: style::metric_label(metric),
+            highlighted,
+            context,
+            months: (m0, m1),
+            range: style::padded(lo, hi, 0.04),
+            note,
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+impl Draw for Trajectories {
+    fn size(&self) -> (u32, u32) {
+        (1400, 850)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 46, 20, 10);
+        let (w, _) = body.dim_in_pixel();
+        let (plot_area, legend_area) = body.split_horizontally(w - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot_area)
+            .margin(12)
+            .x_label_area_size(70)
+            .y_label_area_size(96)
+            .build_cartesian_2d(self.months.0..self.months.1, self.range.0..self.range.1)?;
+        mesh(&mut chart, "month", &self.y_desc, true)?;
+        for line in &self.context {
+            chart.draw_series(LineSeries::new(line.iter().copied(), FAINT.stroke_width(1)))?;
+        }
+        // Bands first (all of them), then the lines on top, so that no band
+        // hides another configuration's median.
+        for s in &self.highlighted {
+            for (lo, hi, alpha) in [(0, 4, 0.10), (1, 3, 0.20)] {
+                let upper: Vec<(f64, f64)> = s
+                    .points
+                    .iter()
+                    .filter_map(|p| Some((p.month as f64, p.quantiles[hi]?)))
+                    .collect();
+                let mut lower: Vec<(f64, f64)> = s
+                    .points
+                    .iter()
+                    .filter_map(|p| Some((p.month as f64, p.quantiles[lo]?)))
+                    .collect();
+                if upper.len() < 2 || lower.len() < 2 {
+                    continue;
+                }
+                lower.reverse();
+                let mut outline = upper;
+                outline.extend(lower);
+                chart.draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    s.colour.mix(alpha).filled(),
+                )))?;
+            }
+        }
+        for s in &self.highlighted {
+            let line: Vec<(f64, f64)> = s
+                .points
+                .iter()
+                .filter_map(|p| centre(p).map(|v| (p.month as f64, v)))
+                .collect();
+            chart.draw_series(LineSeries::new(line, s.colour.stroke_width(3)))?;
+        }
+        self.draw_legend(&legend_area)?;
+        footnote(root, &self.note)
+    }
+}
+
+impl Trajectories {
+    fn draw_legend<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let x = 16;
+        let mut y = 30;
+        area.draw(&Text::new(
+            "configuration".to_string(),
+            (x, y),
+            style::anchored(style::bold(style::LABEL, INK), HPos::Left, VPos::Center),
+        ))?;
+        y += 38;
+        for s in &self.highlighted {
+            area.draw(&Rectangle::new(
+                [(x, y - 12), (x + 44, y + 12)],
+                s.colour.mix(0.12).filled(),
+            ))?;
+            area.draw(&Rectangle::new(
+                [(x, y - 6), (x + 44, y + 6)],
+                s.colour.mix(0.22).filled(),
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + 44, y)],
+                s.colour.stroke_width(3),
+            ))?;
+            let mut label = style::truncate(&s.name, NAME_CHARS);
+            if s.baseline {
+                label.push_str(" (baseline)");
+            }
+            let text = if s.baseline {
+                style::bold(style::LABEL, INK)
+            } else {
+                style::text(style::LABEL, INK)
+            };
+            area.draw(&Text::new(
+                label,
+                (x + 56, y),
+                style::anchored(text, HPos::Left, VPos::Center),
+            ))?;
+            y += 38;
+        }
+        if !self.context.is_empty() {
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + 44, y)],
+                FAINT.stroke_width(2),
+            ))?;
+            area.draw(&Text::new(
+                format!("{} others", self.context.len()),
+                (x + 56, y),
+                style::anchored(style::text(style::LABEL, MUTED), HPos::Left, VPos::Center),
+            ))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,311 @@
+//! Chart tests: every chart is drawn from the fixture results directories,
+//! is not blank, has the expected size, names what it shows in its SVG, and
+//! comes out byte-identical when drawn twice.
+
+use mlgov::report::{
+    ChartKind, PlotOptions, RenderedChart, ReportError, Results, Sensitivity, render_all,
+    render_in_memory, render_sensitivity, render_sensitivity_in_memory,
+};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+        .join(name)
+}
+
+/// Copies a fixture directory into a fresh temporary directory.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), tmp.path().join(entry.file_name())).unwrap();
+        }
+    }
+    tmp
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    (w, h)
+}
+
+fn check_chart(chart: &RenderedChart) {
+    assert!(
+        chart.width >= 1200 && chart.height >= 800,
+        "{} is {}x{}",
+        chart.stem,
+        chart.width,
+        chart.height
+    );
+    assert_eq!(
+        chart.rgb.len(),
+        chart.width as usize * chart.height as usize * 3
+    );
+    // Text, lines and fills give many colours; a blank or failed chart few.
+    assert!(
+        chart.distinct_colours() > 50,
+        "{} looks blank ({} colours)",
+        chart.stem,
+        chart.distinct_colours()
+    );
+    // Not mostly white either: something substantial was drawn.
+    let ink = chart
+        .rgb
+        .chunks_exact(3)
+        .filter(|p| p != &[255, 255, 255])
+        .count();
+    assert!(
+        ink * 50 > chart.rgb.len() / 3,
+        "{} has almost no ink",
+        chart.stem
+    );
+    assert!(chart.svg.starts_with("<svg"), "{} SVG", chart.stem);
+    assert!(chart.svg.contains("DejaVu Sans"));
+}
+
+fn find<'a>(charts: &'a [RenderedChart], stem: &str) -> &'a RenderedChart {
+    charts
+        .iter()
+        .find(|c| c.stem == stem)
+        .unwrap_or_else(|| panic!("no chart {stem}"))
+}
+
+#[test]
+fn lloyd27_draws_every_chart() {
+    let results = Results::load(&fixture("lloyd27")).unwrap();
+    let charts = render_in_memory(&results, &PlotOptions::default()).unwrap();
+    for chart in &charts {
+        check_chart(chart);
+    }
+    let stems: Vec<&str> = charts.iter().map(|c| c.stem.as_str()).collect();
+    for stem in [
+        "trajectories_trust_mean",
+        "trajectories_transaction_cost_cumulative",
+        "trajectories_active_partners",
+        "comparison",
+        "differences",
+        "lloyd_grid",
+        "typology",
+        "tradeoff",
+    ] {
+        assert!(stems.contains(&stem), "missing {stem} in {stems:?}");
+    }
+
+    let grid = find(&charts, "lloyd_grid");
+    for code in ["N-N-N", "N-R-L", "L-L-L", "R-N-L"] {
+        assert!(grid.svg.contains(code), "grid lacks {code}");
+    }
+    assert!(grid.svg.contains("total value added"));
+    assert!(grid.svg.contains("Implemented locally"));
+    assert!(!grid.svg.contains("n/a"), "all 27 codes are present");
+
+    let typology = find(&charts, "typology");
+    for text in [
+        "empowerment",
+        "service delivery",
+        "Local partnerships",
+        "Quasi-public service",
+        "umbrella bodies",
+        "Complex hybrid forms",
+        "Social economy",
+        "Level 1 (base capacity)",
+    ] {
+        assert!(typology.svg.contains(text), "typology lacks `{text}`");
+    }
+
+    let trust = find(&charts, "trajectories_trust_mean");
+    assert!(trust.svg.contains("month"));
+    assert!(trust.svg.contains("mean trust"));
+    assert!(trust.svg.contains("N-N-N (baseline)"));
+    assert!(
+        trust.svg.contains("others"),
+        "many configurations: context lines"
+    );
+
+    let tradeoff = find(&charts, "tradeoff");
+    assert!(tradeoff.svg.contains("total transaction cost"));
+    assert!(tradeoff.svg.contains("total value added"));
+    assert!(find(&charts, "comparison").svg.contains("survival"));
+    assert!(find(&charts, "differences").svg.contains("difference in"));
+}
+
+#[test]
+fn grid_metric_can_be_chosen_and_unknown_is_an_error() {
+    let results = Results::load(&fixture("lloyd27")).unwrap();
+    let opts = PlotOptions::default()
+        .with_grid_metric("fit")
+        .with_only([ChartKind::LloydGrid]);
+    let charts = render_in_memory(&results, &opts).unwrap();
+    assert_eq!(charts.len(), 1);
+    assert!(
+        find(&charts, "lloyd_grid")
+            .svg
+            .contains("fit to local needs")
+    );
+
+    let err = render_in_memory(
+        &results,
+        &PlotOptions::default().with_grid_metric("happiness"),
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, ReportError::UnknownMetric { .. }));
+    assert!(message.contains("happiness"), "{message}");
+    assert!(
+        message.contains("value_added_total"),
+        "lists the metrics: {message}"
+    );
+}
+
+#[test]
+fn partial_codes_leave_cells_blank() {
+    let results = Results::load(&fixture("lloyd_partial")).unwrap();
+    let opts = PlotOptions::default().with_only([ChartKind::LloydGrid, ChartKind::Trajectories]);
+    let charts = render_in_memory(&results, &opts).unwrap();
+    let grid = find(&charts, "lloyd_grid");
+    check_chart(grid);
+    assert!(grid.svg.contains("n/a"));
+    assert!(
+        grid.svg.contains("R-L-N"),
+        "absent codes are still labelled"
+    );
+}
+
+#[test]
+fn two_named_configurations_have_no_grid() {
+    let results = Results::load(&fixture("two_configs")).unwrap();
+    let charts = render_in_memory(&results, &PlotOptions::default()).unwrap();
+    for chart in &charts {
+        check_chart(chart);
+    }
+    assert!(charts.iter().all(|c| c.stem != "lloyd_grid"));
+    let trust = find(&charts, "trajectories_trust_mean");
+    assert!(trust.svg.contains("with_exchanges"));
+    assert!(trust.svg.contains("without (baseline)"));
+    assert!(!trust.svg.contains("others"));
+    assert!(find(&charts, "differences").svg.contains("`without`"));
+}
+
+#[test]
+fn sensitivity_charts_draw_both_methods() {
+    for (name, words) in [
+        ("sensitivity_morris", ["μ*", "σ", "trust.forgetting"]),
+        ("sensitivity_sobol", ["S1", "ST", "costs.per_silo"]),
+    ] {
+        let s = Sensitivity::load(&fixture(name).join("sensitivity.csv")).unwrap();
+        let charts = render_sensitivity_in_memory(&s).unwrap();
+        assert_eq!(charts.len(), 1);
+        check_chart(&charts[0]);
+        assert_eq!(charts[0].stem, "sensitivity");
+        for w in words {
+            assert!(charts[0].svg.contains(w), "{name} lacks {w}");
+        }
+        assert!(charts[0].svg.contains("total value added"));
+    }
+}
+
+#[test]
+fn render_all_writes_png_and_svg_atomically() {
+    let dir = copy_fixture("two_configs");
+    let written = render_all(dir.path(), &PlotOptions::default()).unwrap();
+    assert!(written.len() >= 2 * 12);
+    let charts = dir.path().join("charts");
+    for path in &written {
+        assert!(path.starts_with(&charts), "{}", path.display());
+        let bytes = std::fs::read(path).unwrap();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => {
+                let (w, h) = png_size(&bytes);
+                assert!(w >= 1200 && h >= 800, "{}: {w}x{h}", path.display());
+            }
+            Some("svg") => assert!(bytes.starts_with(b"<svg")),
+            other => panic!("unexpected extension {other:?}"),
+        }
+    }
+    // No temporary files are left behind.
+    for entry in std::fs::read_dir(&charts).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(!name.starts_with('.'), "left over: {name}");
+    }
+    assert!(charts.join("comparison.png").exists());
+    assert!(charts.join("typology.svg").exists());
+}
+
+#[test]
+fn drawing_twice_gives_identical_bytes() {
+    let a = copy_fixture("lloyd_partial");
+    let b = copy_fixture("lloyd_partial");
+    std::fs::copy(
+        fixture("sensitivity_sobol").join("sensitivity.csv"),
+        a.path().join("sensitivity.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        a.path().join("sensitivity.csv"),
+        b.path().join("sensitivity.csv"),
+    )
+    .unwrap();
+    let wa = render_all(a.path(), &PlotOptions::default()).unwrap();
+    let wb = render_all(b.path(), &PlotOptions::default()).unwrap();
+    assert!(wa.iter().any(|p| p.ends_with("sensitivity.png")));
+    assert_eq!(wa.len(), wb.len());
+    for (pa, pb) in wa.iter().zip(&wb) {
+        assert_eq!(pa.file_name(), pb.file_name());
+        let (x, y) = (std::fs::read(pa).unwrap(), std::fs::read(pb).unwrap());
+        assert!(x == y, "{} differs between runs", pa.display());
+    }
+    // And redrawing in place over existing charts gives the same bytes too.
+    let first = std::fs::read(a.path().join("charts/lloyd_grid.png")).unwrap();
+    render_all(
+        a.path(),
+        &PlotOptions::default().with_only([ChartKind::LloydGrid]),
+    )
+    .unwrap();
+    assert_eq!(
+        first,
+        std::fs::read(a.path().join("charts/lloyd_grid.png")).unwrap()
+    );
+}
+
+#[test]
+fn sensitivity_only_directory_and_combined_directory() {
+    let dir = copy_fixture("sensitivity_sobol");
+    let written = render_all(dir.path(), &PlotOptions::default()).unwrap();
+    assert_eq!(written.len(), 2);
+    assert!(dir.path().join("charts/sensitivity.png").exists());
+
+    let written = render_sensitivity(dir.path(), &PlotOptions::default()).unwrap();
+    assert_eq!(written.len(), 2);
+
+    // An experiment directory with a sensitivity file gets both kinds.
+    let dir = copy_fixture("two_configs");
+    std::fs::copy(
+        fixture("sensitivity_morris").join("sensitivity.csv"),
+        dir.path().join("sensitivity.csv"),
+    )
+    .unwrap();
+    let opts = PlotOptions::default().with_only([ChartKind::Sensitivity, ChartKind::Tradeoff]);
+    let written = render_all(dir.path(), &opts).unwrap();
+    assert_eq!(written.len(), 4);
+    assert!(written.iter().any(|p| p.ends_with("sensitivity.svg")));
+    assert!(written.iter().any(|p| p.ends_with("tradeoff.svg")));
+}
+
+#[test]
+fn out_dir_option_is_respected() {
+    let dir = copy_fixture("two_configs");
+    let out = dir.path().join("figures");
+    let opts = PlotOptions::default()
+        .with_out_dir(&out)
+        .with_only([ChartKind::Tradeoff]);
+    let written = render_all(dir.path(), &opts).unwrap();
+    assert_eq!(written.len(), 2);
+    assert!(written.iter().all(|p| p.starts_with(&out)));
+}
