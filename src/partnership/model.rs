@@ -142,6 +142,7 @@ pub struct State {
     kept: Vec<bool>,
     strain: Vec<f64>,
     contact_now: Vec<f64>,
+    tau: Vec<f64>,
 }
 
 /// One month's outputs.
@@ -203,9 +204,17 @@ impl State {
         self.active.len()
     }
 
+    /// Expected trust of i in j, τ = (r + 1)/(r + s + 2), as of the last
+    /// [`State::refresh_trust`].
     fn trust(&self, i: usize, j: usize) -> f64 {
-        let k = i * self.n() + j;
-        (self.r[k] + 1.0) / (self.r[k] + self.s[k] + 2.0)
+        self.tau[i * self.n() + j]
+    }
+
+    /// Recomputes every τ from the evidence (after the evidence changed).
+    fn refresh_trust(&mut self) {
+        for ((t, r), s) in self.tau.iter_mut().zip(&self.r).zip(&self.s) {
+            *t = (r + 1.0) / (r + s + 2.0);
+        }
     }
 
     /// Contact intensity between i and j this month.
@@ -424,7 +433,7 @@ impl Model for GovernanceModel {
         }
         let view = DVector::from_vec(anchor.clone());
         let initial_dispersion = sd(&anchor).max(1e-9);
-        Ok(State {
+        let mut state = State {
             phase: Phase::Negotiate,
             phase_start: 1,
             forced: false,
@@ -453,7 +462,10 @@ impl Model for GovernanceModel {
             kept: vec![true; n],
             strain: vec![0.0; n],
             contact_now: Vec::with_capacity(n * n),
-        })
+            tau: vec![0.0; n * n],
+        };
+        state.refresh_trust();
+        Ok(state)
     }
 
     fn step<R: Rng + ?Sized>(
@@ -482,7 +494,9 @@ impl Model for GovernanceModel {
             st.period = [0.0; 3];
         }
         // 1. Interventions.
-        interventions(p, st, t);
+        if interventions(p, st, t) {
+            st.refresh_trust();
+        }
         // 2. Behaviour: who keeps this month's commitments.
         let phase = st.phase as usize;
         let target_drag = if p.external_targets {
@@ -527,6 +541,7 @@ impl Model for GovernanceModel {
                 st.s[k] = p.forgetting * st.s[k] + p.weight_broken * m * (1.0 - kept);
             }
         }
+        st.refresh_trust();
         // 4. Shared vision: Friedkin–Johnsen on trust-weighted contact.
         let susceptibility = p.susceptibility + 0.5 * p.vision_work * (1.0 - p.susceptibility);
         let mut lambda = vec![0.0; n];
@@ -811,7 +826,9 @@ impl Model for GovernanceModel {
     }
 }
 
-fn interventions(p: &GovernanceParams, st: &mut State, t: u32) {
+/// Applies this month's interventions; true when trust evidence changed.
+fn interventions(p: &GovernanceParams, st: &mut State, t: u32) -> bool {
+    let mut changed = false;
     let n = st.n();
     let ids = st.active_ids();
     let public: Vec<usize> = ids
@@ -841,6 +858,7 @@ fn interventions(p: &GovernanceParams, st: &mut State, t: u32) {
             let j = others[st.intervention_rng.random_range(0..others.len())];
             let evidence = p.weight_kept * EXCHANGE_EVIDENCE_PER_WEEK * p.exchange_weeks;
             st.add_evidence(i, j, evidence);
+            changed = true;
             spill(
                 p,
                 st,
@@ -868,6 +886,7 @@ fn interventions(p: &GovernanceParams, st: &mut State, t: u32) {
             let j = voluntary[st.intervention_rng.random_range(0..voluntary.len())];
             let evidence = p.weight_kept * LEADER_EXCHANGE_EVIDENCE;
             st.add_evidence(i, j, evidence);
+            changed = true;
             spill(
                 p,
                 st,
@@ -889,6 +908,7 @@ fn interventions(p: &GovernanceParams, st: &mut State, t: u32) {
             st.learning += WORKSHOP_GAIN * (1.0 - st.learning);
         }
     }
+    changed
 }
 
 /// Evidence that reaches every pair between two sectors (understanding of
