@@ -242,6 +242,7 @@ mod tests {
             configuration: None,
             seed: Some(3),
             threads: Some(2),
+            replications: 2,
             out,
         }
     }
