@@ -91,7 +91,7 @@ pub use checklist::{
 pub use mapping::{
     Override, Scores, Setting, apply_overrides, delivery_start, lerp, review_interval,
 };
-pub use typology::{CapacityLevel, HIGH, HYBRID_BAND, Typology, classify};
+pub use typology::{CapacityLevel, HIGH, HYBRID_HIGH, HYBRID_LOW, Typology, classify};
 
 /// Why a checklist could not be read, checked or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -5,9 +5,12 @@ use std::fmt;
 
 /// A score at or above this counts as high (both axes).
 pub const HIGH: f64 = 0.5;
-/// Half-width of the central band: a partnership within this distance of
-/// [`HIGH`] on *both* axes is a complex hybrid with mixed functions.
-pub const HYBRID_BAND: f64 = 0.1;
+/// Lower edge of the central band: a partnership strictly between
+/// [`HYBRID_LOW`] and [`HYBRID_HIGH`] on *both* axes (within 0.1 of
+/// [`HIGH`]) is a complex hybrid with mixed functions.
+pub const HYBRID_LOW: f64 = 0.4;
+/// Upper edge of the central band (see [`HYBRID_LOW`]).
+pub const HYBRID_HIGH: f64 = 0.6;
 
 /// Lloyd's partnership types on the empowerment / service-delivery plane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,7 +61,8 @@ fn clean(x: f64) -> f64 {
 /// Classifies a partnership by its `empowerment` and `service_delivery`
 /// scores in [0, 1] (the model's final metrics of the same names).
 ///
-/// 1. Within [`HYBRID_BAND`] of [`HIGH`] on both axes (strictly): [`Typology::ComplexHybrid`].
+/// 1. Strictly between [`HYBRID_LOW`] and [`HYBRID_HIGH`] (0.4 and 0.6) on
+///    both axes: [`Typology::ComplexHybrid`].
 /// 2. Otherwise by quadrant, a score ≥ [`HIGH`] being high: high/low =
 ///    local partnership, low/high = quasi-public delivery body, high/high =
 ///    mature multi-purpose, low/low = base capacity.
@@ -74,7 +78,8 @@ fn clean(x: f64) -> f64 {
 /// ```
 pub fn classify(empowerment: f64, service_delivery: f64) -> Typology {
     let (e, d) = (clean(empowerment), clean(service_delivery));
-    if (e - HIGH).abs() < HYBRID_BAND && (d - HIGH).abs() < HYBRID_BAND {
+    let central = |x: f64| HYBRID_LOW < x && x < HYBRID_HIGH;
+    if central(e) && central(d) {
         return Typology::ComplexHybrid;
     }
     match (e >= HIGH, d >= HIGH) {
