@@ -6,7 +6,6 @@ use anyhow::Context;
 use clap::Args;
 use mlgov::experiment::{Experiment, RunOptions, Shard, merge_results, run_experiment};
 use mlgov::partnership::GovernanceModel;
-use mlgov::scenario::Scenario;
 use mlgov::sim::Model;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -80,12 +79,9 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
 /// Runs `mlgov run`.
 pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
     run_options(&args)?;
-    let scenario = match Scenario::load(&args.scenario) {
+    let scenario = match super::load_scenario(&args.scenario) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let experiment = Experiment {
         model: GovernanceModel,

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mlgov::partnership::GovernanceModel;
-use mlgov::scenario::{Scenario, ScenarioSpace};
+use mlgov::scenario::ScenarioSpace;
 use mlgov::sensitivity::{Method, ModelAnalysis, Problem, analyse_model};
 use mlgov::sim::{Model, ParameterSpace};
 use std::io::IsTerminal;
@@ -51,19 +51,11 @@ pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     // are reported before any loading (tests/sensitivity_cli.rs relies on
     // this: keep it before the loader when wiring).
     check_flags(&args)?;
-    let scenario = match Scenario::load(&args.scenario) {
+    let scenario = match super::load_scenario(&args.scenario) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
-    let index = match &args.configuration {
-        Some(name) => scenario
-            .configuration_index(name)
-            .map_err(anyhow::Error::msg)?,
-        None => scenario.baseline(),
-    };
+    let index = super::pick_configuration(&scenario, args.configuration.as_deref())?;
     let config = &scenario.configurations()[index];
     let space = ScenarioSpace::new(config);
     let k = space.names().len();

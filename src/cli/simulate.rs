@@ -4,7 +4,6 @@ use anyhow::Context;
 use clap::Args;
 use mlgov::partnership::{GovernanceModel, Phase};
 use mlgov::report::write_atomic;
-use mlgov::scenario::Scenario;
 use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_single, stream_seed};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,19 +29,11 @@ pub struct SimulateArgs {
 
 /// Runs one simulation and writes `DIR/run.csv`.
 pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
-    let scenario = match Scenario::load(&args.scenario) {
+    let scenario = match super::load_scenario(&args.scenario) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
-    let index = match &args.configuration {
-        Some(name) => scenario
-            .configuration_index(name)
-            .map_err(anyhow::Error::msg)?,
-        None => scenario.baseline(),
-    };
+    let index = super::pick_configuration(&scenario, args.configuration.as_deref())?;
     let months = args.months.unwrap_or(scenario.spec.experiment.months);
     if months == 0 || months > 1200 {
         anyhow::bail!("--months must be in [1, 1200], got {months}");

@@ -648,7 +648,6 @@ pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
         ));
     }
     let i = &spec.interventions;
-    let months = e.months;
     for (path, m) in [
         (
             "interventions.staff_exchanges.from_month",
@@ -710,5 +709,4 @@ pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
             format!("must be in [1, 1200], got {}", i.funding.horizon),
         ));
     }
-    let _ = months;
 }

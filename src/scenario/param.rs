@@ -306,11 +306,10 @@ impl Range {
 
     /// Whether the support [lo, hi] of a distribution fits in the range.
     pub fn contains_support(&self, lo: f64, hi: f64) -> bool {
+        // An open end still admits a support starting there: a continuous
+        // distribution puts no mass on the end point itself.
         let lo_ok = if lo.is_infinite() {
             self.low == f64::NEG_INFINITY
-        } else if self.low_open {
-            // A continuous distribution puts no mass on the end point itself.
-            lo >= self.low
         } else {
             lo >= self.low
         };
