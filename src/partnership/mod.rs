@@ -5,8 +5,10 @@
 //! closed forms: [`BetaTrust`], [`AsymmetricTrust`], [`degroot_weights`],
 //! [`friedkin_johnsen_equilibrium`].
 
+mod events;
 mod model;
 mod params;
+mod step;
 mod trust;
 mod vision;
 

@@ -4,12 +4,12 @@
 //! and the code follows the same order and symbols.
 
 use super::params::{GovernanceParams, Sector};
-use super::vision::friedkin_johnsen_step;
+use super::step::sd;
 use crate::governance::Level;
 use crate::sim::{Model, ModelError, SimRng};
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, RngExt, SeedableRng};
-use rand_distr::{Distribution, Poisson};
+use rand_distr::Distribution;
 
 /// Kept-commitment evidence one week of staff exchange adds to the pair.
 pub const EXCHANGE_EVIDENCE_PER_WEEK: f64 = 1.0;
@@ -137,12 +137,27 @@ pub struct State {
     /// Generator for intervention events, separate so interventions do not
     /// shift the behaviour stream (common random numbers across configurations).
     pub intervention_rng: SimRng,
-    influence: DMatrix<f64>,
-    scratch: DVector<f64>,
-    kept: Vec<bool>,
-    strain: Vec<f64>,
-    contact_now: Vec<f64>,
-    tau: Vec<f64>,
+    pub(super) influence: DMatrix<f64>,
+    pub(super) scratch: DVector<f64>,
+    pub(super) kept: Vec<bool>,
+    pub(super) strain: Vec<f64>,
+    pub(super) contact_now: Vec<f64>,
+    pub(super) tau: Vec<f64>,
+    /// Work buffers reused every month (no allocation in the monthly step).
+    pub(super) work: Work,
+}
+
+/// Buffers the monthly step reuses.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Work {
+    /// Active partners, ascending.
+    pub(super) ids: Vec<usize>,
+    /// Friedkin–Johnsen susceptibilities.
+    pub(super) lambda: Vec<f64>,
+    /// Views of the active partners; then their bargaining power.
+    pub(super) values: Vec<f64>,
+    /// Satisfaction of the active partners.
+    pub(super) satisfaction: Vec<f64>,
 }
 
 /// One month's outputs.
@@ -185,90 +200,8 @@ pub struct Totals {
     pub months: u32,
 }
 
-fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-fn poisson<R: Rng + ?Sized>(rate: f64, rng: &mut R) -> u64 {
-    if rate <= 0.0 {
-        return 0;
-    }
-    match Poisson::new(rate) {
-        Ok(d) => d.sample(rng) as u64,
-        Err(_) => 0,
-    }
-}
-
-impl State {
-    fn n(&self) -> usize {
-        self.active.len()
-    }
-
-    /// Expected trust of i in j, τ = (r + 1)/(r + s + 2), as of the last
-    /// [`State::refresh_trust`].
-    fn trust(&self, i: usize, j: usize) -> f64 {
-        self.tau[i * self.n() + j]
-    }
-
-    /// Recomputes every τ from the evidence (after the evidence changed).
-    fn refresh_trust(&mut self) {
-        for ((t, r), s) in self.tau.iter_mut().zip(&self.r).zip(&self.s) {
-            *t = (r + 1.0) / (r + s + 2.0);
-        }
-    }
-
-    /// Contact intensity between i and j this month.
-    fn contact(&self, p: &GovernanceParams, i: usize, j: usize, t: u32) -> f64 {
-        let n = self.n();
-        let phase = (self.phase as usize).min(2);
-        let lead = (p.leadership + self.leadership_bonus).min(1.0);
-        let mult = PHASE_CONTACT[phase] * (0.75 + 0.5 * lead) * (1.0 + 0.3 * p.vision_work);
-        let team =
-            if t >= p.teams_from && self.team[i] != usize::MAX && self.team[i] == self.team[j] {
-                TEAM_CONTACT
-            } else {
-                0.0
-            };
-        let m = (self.base_contact[i * n + j] * mult + self.bonus[i * n + j] + team).min(1.0);
-        if self.phase == Phase::Execute && !self.cooperates(p, i, j) {
-            m * FORMAL_CONTACT
-        } else {
-            m
-        }
-    }
-
-    /// Whether i and j take the risk of working together: both trust each
-    /// other above the perceived risk (Mayer, Davis & Schoorman 1995).
-    fn cooperates(&self, p: &GovernanceParams, i: usize, j: usize) -> bool {
-        self.trust(i, j).min(self.trust(j, i)) >= p.risk
-    }
-
-    fn active_ids(&self) -> Vec<usize> {
-        (0..self.n()).filter(|&i| self.active[i]).collect()
-    }
-
-    /// Mean trust of `i` in the other active partners.
-    fn trust_out(&self, i: usize) -> f64 {
-        let mut sum = 0.0;
-        let mut k = 0;
-        for j in 0..self.n() {
-            if j != i && self.active[j] {
-                sum += self.trust(i, j);
-                k += 1;
-            }
-        }
-        if k == 0 { 0.5 } else { sum / k as f64 }
-    }
-
-    fn add_evidence(&mut self, i: usize, j: usize, amount: f64) {
-        let n = self.n();
-        self.r[i * n + j] += amount;
-        self.r[j * n + i] += amount;
-    }
-}
-
 impl GovernanceModel {
-    fn locality_weights(p: &GovernanceParams) -> f64 {
+    pub(super) fn locality_weights(p: &GovernanceParams) -> f64 {
         let a = p.assignment;
         0.4 * a.conceive.locality() + 0.3 * a.manage.locality() + 0.3 * a.implement.locality()
     }
@@ -341,7 +274,7 @@ pub fn flexibility(p: &GovernanceParams) -> f64 {
     base * targets
 }
 
-fn ownership(p: &GovernanceParams) -> f64 {
+pub(super) fn ownership(p: &GovernanceParams) -> f64 {
     if p.external_targets {
         1.0 - 0.25 * p.target_strictness
     } else {
@@ -463,6 +396,7 @@ impl Model for GovernanceModel {
             strain: vec![0.0; n],
             contact_now: Vec::with_capacity(n * n),
             tau: vec![0.0; n * n],
+            work: Work::default(),
         };
         state.refresh_trust();
         Ok(state)
@@ -475,296 +409,7 @@ impl Model for GovernanceModel {
         t: u32,
         _rng: &mut R,
     ) -> Result<(), ModelError> {
-        st.totals.months = t;
-        if st.phase == Phase::Dissolved {
-            st.month.cost = 0.0;
-            st.month.delivery = 0.0;
-            st.month.value_added = 0.0;
-            st.month.empowerment = 0.0;
-            st.month.fit = GovernanceModel::fit(p, 0.0, 0.0);
-            st.totals.fit += st.month.fit;
-            return Ok(());
-        }
-        let n = st.n();
-        // 0. Delivery forced from outside.
-        if p.delivery_start > 0 && t >= p.delivery_start && st.phase != Phase::Execute {
-            st.phase = Phase::Execute;
-            st.phase_start = t;
-            st.forced = true;
-            st.period = [0.0; 3];
-        }
-        // 1. Interventions.
-        if interventions(p, st, t) {
-            st.refresh_trust();
-        }
-        // 2. Behaviour: who keeps this month's commitments.
-        let phase = st.phase as usize;
-        let target_drag = if p.external_targets {
-            0.1 * p.target_strictness
-        } else {
-            0.0
-        };
-        for j in 0..n {
-            if !st.active[j] {
-                continue;
-            }
-            let strain = (p.pressure
-                * PHASE_DEMAND[phase]
-                * (1.0 - st.trust_out(j))
-                * (1.0 - st.capacity[j] * 0.5))
-                .min(0.95);
-            st.strain[j] = strain;
-            let pk = st.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
-            st.kept[j] = unit(&mut st.behaviour_rng) < pk;
-        }
-        // 3. Trust: discounted beta evidence, weighted by this month's contact
-        // (set from the trust at the start of the month).
-        let mut contact = std::mem::take(&mut st.contact_now);
-        contact.clear();
-        contact.resize(n * n, 0.0);
-        for i in 0..n {
-            for j in 0..n {
-                if i != j && st.active[i] && st.active[j] {
-                    contact[i * n + j] = st.contact(p, i, j, t);
-                }
-            }
-        }
-        for i in 0..n {
-            for j in 0..n {
-                if i == j || !st.active[i] || !st.active[j] {
-                    continue;
-                }
-                let k = i * n + j;
-                let m = contact[k];
-                let kept = if st.kept[j] { 1.0 } else { 0.0 };
-                st.r[k] = p.forgetting * st.r[k] + p.weight_kept * m * kept;
-                st.s[k] = p.forgetting * st.s[k] + p.weight_broken * m * (1.0 - kept);
-            }
-        }
-        st.refresh_trust();
-        // 4. Shared vision: Friedkin–Johnsen on trust-weighted contact.
-        let susceptibility = p.susceptibility + 0.5 * p.vision_work * (1.0 - p.susceptibility);
-        let mut lambda = vec![0.0; n];
-        for (i, lam) in lambda.iter_mut().enumerate() {
-            let mut row_sum = 0.0;
-            for j in 0..n {
-                let w = if i != j && st.active[i] && st.active[j] {
-                    contact[i * n + j] * st.trust(i, j)
-                } else {
-                    0.0
-                };
-                st.influence[(i, j)] = w;
-                row_sum += w;
-            }
-            if row_sum > 0.0 {
-                for j in 0..n {
-                    st.influence[(i, j)] *= (1.0 - p.self_weight) / row_sum;
-                }
-                st.influence[(i, i)] = p.self_weight;
-                *lam = susceptibility;
-            } else {
-                st.influence[(i, i)] = 1.0;
-            }
-        }
-        friedkin_johnsen_step(
-            &st.influence,
-            &lambda,
-            &st.anchor,
-            &mut st.view,
-            &mut st.scratch,
-        );
-        // 5. Observed trust and dispersion.
-        let ids = st.active_ids();
-        let (mut tsum, mut tmin, mut tcount, mut coop) = (0.0, 1.0_f64, 0usize, 0usize);
-        let (mut lsum, mut lcount) = (0.0, 0usize);
-        for &i in &ids {
-            for &j in &ids {
-                if i != j {
-                    let tau = st.trust(i, j);
-                    tsum += tau;
-                    tmin = tmin.min(tau);
-                    tcount += 1;
-                    coop += usize::from(st.cooperates(p, i, j));
-                    if p.partners[i].level != p.partners[j].level {
-                        lsum += tau;
-                        lcount += 1;
-                    }
-                }
-            }
-        }
-        let trust_mean = if tcount > 0 {
-            tsum / tcount as f64
-        } else {
-            0.0
-        };
-        let level_trust = if lcount > 0 {
-            lsum / lcount as f64
-        } else {
-            trust_mean
-        };
-        let views: Vec<f64> = ids.iter().map(|&i| st.view[i]).collect();
-        let dispersion = sd(&views);
-        let alignment = (1.0 - dispersion / st.initial_dispersion).clamp(0.0, 1.0) * 0.5 + 0.5;
-        // 6. Transaction costs.
-        let lead = (p.leadership + st.leadership_bonus).min(1.0);
-        let mut horizontal = 0.0;
-        for (a, &i) in ids.iter().enumerate() {
-            for &j in &ids[a + 1..] {
-                let m = 0.5 * (contact[i * n + j] + contact[j * n + i]);
-                let tau = 0.5 * (st.trust(i, j) + st.trust(j, i));
-                horizontal +=
-                    p.pair_hassle * m * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - tau));
-            }
-        }
-        horizontal *= 1.25 - 0.5 * lead;
-        let waiver_cut = if p.waivers {
-            0.5 * p.waiver_flexibility
-        } else {
-            0.0
-        };
-        let vertical = p.handover
-            * p.silos
-            * f64::from(p.assignment.vertical_distance())
-            * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - level_trust))
-            * (1.0 - waiver_cut);
-        let a = p.assignment;
-        let running = p.running
-            * (1.0 + p.scale_penalty * 0.5 * (a.conceive.locality() + a.manage.locality()));
-        let cost = horizontal + vertical + running;
-        st.contact_now = contact;
-        // 7. Fit, delivery and value added.
-        let silo = GovernanceModel::silo_factor(p);
-        let covered = p
-            .domains
-            .iter()
-            .filter(|d| ids.iter().any(|&i| p.partners[i].domains.contains(d)))
-            .count() as f64
-            / p.domains.len().max(1) as f64;
-        let integration =
-            trust_mean * alignment * covered * silo * (0.5 + 0.5 * a.implement.locality());
-        let fit = GovernanceModel::fit(p, integration, level_trust);
-        let executing = st.phase == Phase::Execute;
-        let mut delivery = 0.0;
-        let mut value_added = 0.0;
-        if executing {
-            for &j in &ids {
-                if st.kept[j] {
-                    delivery += st.capacity[j] * p.productivity * fit;
-                }
-            }
-            let diversity = blau(
-                &ids.iter()
-                    .map(|&i| p.partners[i].sector)
-                    .collect::<Vec<_>>(),
-            ) / 0.75;
-            let teams_on = if t >= p.teams_from {
-                p.teams.min(5) as f64
-            } else {
-                0.0
-            };
-            let cooperating = coop as f64 / tcount.max(1) as f64;
-            value_added = p.creativity
-                * trust_mean
-                * cooperating
-                * diversity.min(1.0)
-                * (0.5 + st.learning)
-                * alignment
-                * silo
-                * ownership(p)
-                * (1.0 + 0.1 * teams_on)
-                * ids.len() as f64
-                / n as f64;
-        }
-        let vol = ids
-            .iter()
-            .filter(|&&i| p.partners[i].sector == Sector::Voluntary)
-            .count() as f64
-            / ids.len().max(1) as f64;
-        let empowerment = ownership(p)
-            * (0.5 * GovernanceModel::locality_weights(p)
-                + 0.25 * trust_mean
-                + 0.25 * (2.0 * vol).min(1.0));
-        st.month = MonthOutputs {
-            trust_mean,
-            trust_min: if tcount > 0 { tmin } else { 0.0 },
-            dispersion,
-            cost,
-            delivery,
-            fit,
-            value_added,
-            empowerment,
-        };
-        st.totals.cost += cost;
-        st.totals.delivery += delivery;
-        st.totals.value_added += value_added;
-        st.totals.fit += fit;
-        st.totals.empowerment += empowerment;
-        st.period[0] += delivery;
-        st.period[1] += value_added;
-        st.period[2] += cost;
-        if st.totals.trust_month == 0 && trust_mean >= p.trust_threshold {
-            st.totals.trust_month = t;
-        }
-        // 8. Satisfaction and exits.
-        let satisfaction = satisfaction(p, st, &ids);
-        let hazard_scale = if st.phase == Phase::Negotiate {
-            0.5
-        } else {
-            1.0
-        };
-        for (k, &i) in ids.iter().enumerate() {
-            let sat = satisfaction[k];
-            let u = unit(&mut st.behaviour_rng);
-            if sat < p.exit_threshold
-                && u < hazard_scale * p.exit_rate * (p.exit_threshold - sat) / p.exit_threshold
-            {
-                st.active[i] = false;
-            }
-        }
-        // 9. Review (Ring & Van de Ven): efficiency and equity.
-        if p.review_interval > 0
-            && t.is_multiple_of(p.review_interval)
-            && matches!(st.phase, Phase::Commit | Phase::Execute)
-        {
-            review(p, st, &satisfaction, t);
-        }
-        // 10. Phase transitions.
-        let in_phase = f64::from(t + 1 - st.phase_start);
-        match st.phase {
-            Phase::Negotiate
-                if (trust_mean >= p.trust_threshold || in_phase >= p.max_negotiation_months)
-                    && (st.negative_reviews == 0
-                        || in_phase >= f64::from(RENEGOTIATION_MONTHS)) =>
-            {
-                st.phase = Phase::Commit;
-                st.phase_start = t + 1;
-            }
-            Phase::Commit if in_phase >= p.commit_months => {
-                st.phase = Phase::Execute;
-                st.phase_start = t + 1;
-                st.period = [0.0; 3];
-            }
-            _ => {}
-        }
-        // 11. Funding renewal for short-term grants.
-        if !p.sustainable_funding && t.is_multiple_of(p.funding_horizon.max(1)) {
-            let chance = p.renewal * (0.4 + 0.6 * trust_mean);
-            if unit(&mut st.behaviour_rng) >= chance {
-                st.phase = Phase::Dissolved;
-                st.dissolved_by = Some("funding not renewed");
-            }
-        }
-        // 12. Dissolution when too few partners remain.
-        let remaining = st.active.iter().filter(|&&x| x).count();
-        if st.phase != Phase::Dissolved
-            && (remaining < p.min_partners || (remaining as f64) < p.quorum * n as f64)
-        {
-            st.phase = Phase::Dissolved;
-            st.dissolved_by = Some("too few partners");
-        }
-        if st.phase == Phase::Dissolved {
-            st.phase_start = t;
-        }
+        super::step::step(p, st, t);
         Ok(())
     }
 
@@ -824,187 +469,6 @@ impl Model for GovernanceModel {
             },
         ]);
     }
-}
-
-/// Applies this month's interventions; true when trust evidence changed.
-fn interventions(p: &GovernanceParams, st: &mut State, t: u32) -> bool {
-    let mut changed = false;
-    let n = st.n();
-    let ids = st.active_ids();
-    let public: Vec<usize> = ids
-        .iter()
-        .copied()
-        .filter(|&i| p.partners[i].sector == Sector::Public)
-        .collect();
-    let others: Vec<usize> = ids
-        .iter()
-        .copied()
-        .filter(|&i| p.partners[i].sector != Sector::Public)
-        .collect();
-    let voluntary: Vec<usize> = ids
-        .iter()
-        .copied()
-        .filter(|&i| p.partners[i].sector == Sector::Voluntary)
-        .collect();
-    // Staff exchanges between the public sector and the others.
-    if t >= p.exchanges_from
-        && p.exchanges_per_year > 0.0
-        && !public.is_empty()
-        && !others.is_empty()
-    {
-        let count = poisson(p.exchanges_per_year / 12.0, &mut st.intervention_rng);
-        for _ in 0..count {
-            let i = public[st.intervention_rng.random_range(0..public.len())];
-            let j = others[st.intervention_rng.random_range(0..others.len())];
-            let evidence = p.weight_kept * EXCHANGE_EVIDENCE_PER_WEEK * p.exchange_weeks;
-            st.add_evidence(i, j, evidence);
-            changed = true;
-            spill(
-                p,
-                st,
-                &ids,
-                p.partners[i].sector,
-                p.partners[j].sector,
-                evidence * EXCHANGE_SPILLOVER,
-            );
-            let b =
-                (st.bonus[i * n + j] + EXCHANGE_CONTACT_PER_WEEK * p.exchange_weeks).min(BONUS_CAP);
-            st.bonus[i * n + j] = b;
-            st.bonus[j * n + i] = b;
-            st.learning += 0.01 * (1.0 - st.learning);
-        }
-    }
-    // Paired leadership exchanges between public and voluntary leaders.
-    if t >= p.leaders_from
-        && p.leader_pairs_per_year > 0.0
-        && !public.is_empty()
-        && !voluntary.is_empty()
-    {
-        let count = poisson(p.leader_pairs_per_year / 12.0, &mut st.intervention_rng);
-        for _ in 0..count {
-            let i = public[st.intervention_rng.random_range(0..public.len())];
-            let j = voluntary[st.intervention_rng.random_range(0..voluntary.len())];
-            let evidence = p.weight_kept * LEADER_EXCHANGE_EVIDENCE;
-            st.add_evidence(i, j, evidence);
-            changed = true;
-            spill(
-                p,
-                st,
-                &ids,
-                Sector::Public,
-                Sector::Voluntary,
-                evidence * p.leader_spillover,
-            );
-            st.leadership_bonus = (st.leadership_bonus + 0.01).min(0.3);
-        }
-    }
-    // Competency workshops.
-    if t >= p.workshops_from && p.workshops_per_year > 0.0 {
-        let count = poisson(p.workshops_per_year / 12.0, &mut st.intervention_rng);
-        for _ in 0..count {
-            for &i in &ids {
-                st.capacity[i] += WORKSHOP_GAIN * (1.0 - st.capacity[i]);
-            }
-            st.learning += WORKSHOP_GAIN * (1.0 - st.learning);
-        }
-    }
-    changed
-}
-
-/// Evidence that reaches every pair between two sectors (understanding of
-/// the other sector carried back into the organisations).
-fn spill(p: &GovernanceParams, st: &mut State, ids: &[usize], a: Sector, b: Sector, amount: f64) {
-    if amount <= 0.0 {
-        return;
-    }
-    let n = st.n();
-    for &i in ids {
-        for &j in ids {
-            let (si, sj) = (p.partners[i].sector, p.partners[j].sector);
-            if i != j && ((si == a && sj == b) || (si == b && sj == a)) {
-                st.r[i * n + j] += amount;
-            }
-        }
-    }
-}
-
-/// Each active partner's satisfaction: trust in the others × equity × ownership.
-fn satisfaction(p: &GovernanceParams, st: &State, ids: &[usize]) -> Vec<f64> {
-    let power: Vec<f64> = ids
-        .iter()
-        .map(|&i| {
-            let q = &p.partners[i];
-            st.capacity[i] * q.sector.power() * (1.0 + 0.5 * (2 - q.level.index()) as f64)
-        })
-        .collect();
-    let total: f64 = power.iter().sum();
-    let m = ids.len().max(1) as f64;
-    ids.iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let benefit = p.fairness / m + (1.0 - p.fairness) * power[k] / total.max(1e-12);
-            let equity = (benefit * m).min(1.0);
-            ownership(p) * (0.5 * st.trust_out(i) + 0.5 * equity) - 0.5 * st.strain[i]
-        })
-        .collect()
-}
-
-fn review(p: &GovernanceParams, st: &mut State, satisfaction: &[f64], t: u32) {
-    let [d, v, c] = st.period;
-    st.period = [0.0; 3];
-    let benefit = d + v;
-    let efficiency = if benefit + c > 0.0 {
-        benefit / (benefit + c)
-    } else {
-        0.0
-    };
-    let equity = satisfaction.iter().sum::<f64>() / satisfaction.len().max(1) as f64;
-    let lead = (p.leadership + st.leadership_bonus).min(1.0);
-    st.learning += p.learning_rate * (0.5 + 0.5 * lead) * (1.0 - st.learning);
-    let executing = st.phase == Phase::Execute;
-    let positive = if executing {
-        efficiency >= 0.5 && equity >= p.exit_threshold
-    } else {
-        equity >= p.exit_threshold
-    };
-    if positive {
-        st.negative_reviews = 0;
-        for c in st.commitment.iter_mut() {
-            *c += 0.1 * (1.0 - *c);
-        }
-    } else {
-        st.negative_reviews += 1;
-        if st.negative_reviews >= DISSOLVING_REVIEWS && (st.forced || executing) {
-            st.phase = Phase::Dissolved;
-            st.dissolved_by = Some("negative reviews");
-        } else if !st.forced {
-            st.phase = Phase::Negotiate;
-            st.phase_start = t + 1;
-        }
-    }
-}
-
-fn sd(xs: &[f64]) -> f64 {
-    if xs.len() < 2 {
-        return 0.0;
-    }
-    let m = xs.iter().sum::<f64>() / xs.len() as f64;
-    (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / xs.len() as f64).sqrt()
-}
-
-/// Blau's index of heterogeneity 1 − Σ shareₖ² over sectors.
-fn blau(sectors: &[Sector]) -> f64 {
-    if sectors.is_empty() {
-        return 0.0;
-    }
-    let n = sectors.len() as f64;
-    1.0 - Sector::ALL
-        .iter()
-        .map(|s| {
-            let c = sectors.iter().filter(|x| *x == s).count() as f64 / n;
-            c * c
-        })
-        .sum::<f64>()
 }
 
 impl Phase {

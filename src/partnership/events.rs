@@ -1,0 +1,173 @@
+//! Interventions, satisfaction and reviews: the events of the monthly step
+//! that act on the partnership as a whole.
+
+use super::model::{
+    BONUS_CAP, DISSOLVING_REVIEWS, EXCHANGE_CONTACT_PER_WEEK, EXCHANGE_EVIDENCE_PER_WEEK,
+    EXCHANGE_SPILLOVER, LEADER_EXCHANGE_EVIDENCE, Phase, State, WORKSHOP_GAIN, ownership,
+};
+use super::params::{GovernanceParams, Sector};
+use super::step::poisson;
+use rand::RngExt;
+
+/// Applies this month's interventions to the active partners `ids`; true
+/// when trust evidence changed.
+pub(super) fn interventions(p: &GovernanceParams, st: &mut State, ids: &[usize], t: u32) -> bool {
+    let mut changed = false;
+    let n = st.n();
+    let exchanging = (t >= p.exchanges_from && p.exchanges_per_year > 0.0)
+        || (t >= p.leaders_from && p.leader_pairs_per_year > 0.0);
+    let pick = |keep: &dyn Fn(Sector) -> bool| -> Vec<usize> {
+        if exchanging {
+            ids.iter()
+                .copied()
+                .filter(|&i| keep(p.partners[i].sector))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let public = pick(&|s| s == Sector::Public);
+    let others = pick(&|s| s != Sector::Public);
+    let voluntary = pick(&|s| s == Sector::Voluntary);
+    // Staff exchanges between the public sector and the others.
+    if t >= p.exchanges_from
+        && p.exchanges_per_year > 0.0
+        && !public.is_empty()
+        && !others.is_empty()
+    {
+        let count = poisson(p.exchanges_per_year / 12.0, &mut st.intervention_rng);
+        for _ in 0..count {
+            let i = public[st.intervention_rng.random_range(0..public.len())];
+            let j = others[st.intervention_rng.random_range(0..others.len())];
+            let evidence = p.weight_kept * EXCHANGE_EVIDENCE_PER_WEEK * p.exchange_weeks;
+            st.add_evidence(i, j, evidence);
+            changed = true;
+            spill(
+                p,
+                st,
+                ids,
+                p.partners[i].sector,
+                p.partners[j].sector,
+                evidence * EXCHANGE_SPILLOVER,
+            );
+            let b =
+                (st.bonus[i * n + j] + EXCHANGE_CONTACT_PER_WEEK * p.exchange_weeks).min(BONUS_CAP);
+            st.bonus[i * n + j] = b;
+            st.bonus[j * n + i] = b;
+            st.learning += 0.01 * (1.0 - st.learning);
+        }
+    }
+    // Paired leadership exchanges between public and voluntary leaders.
+    if t >= p.leaders_from
+        && p.leader_pairs_per_year > 0.0
+        && !public.is_empty()
+        && !voluntary.is_empty()
+    {
+        let count = poisson(p.leader_pairs_per_year / 12.0, &mut st.intervention_rng);
+        for _ in 0..count {
+            let i = public[st.intervention_rng.random_range(0..public.len())];
+            let j = voluntary[st.intervention_rng.random_range(0..voluntary.len())];
+            let evidence = p.weight_kept * LEADER_EXCHANGE_EVIDENCE;
+            st.add_evidence(i, j, evidence);
+            changed = true;
+            spill(
+                p,
+                st,
+                ids,
+                Sector::Public,
+                Sector::Voluntary,
+                evidence * p.leader_spillover,
+            );
+            st.leadership_bonus = (st.leadership_bonus + 0.01).min(0.3);
+        }
+    }
+    // Competency workshops.
+    if t >= p.workshops_from && p.workshops_per_year > 0.0 {
+        let count = poisson(p.workshops_per_year / 12.0, &mut st.intervention_rng);
+        for _ in 0..count {
+            for &i in ids {
+                st.capacity[i] += WORKSHOP_GAIN * (1.0 - st.capacity[i]);
+            }
+            st.learning += WORKSHOP_GAIN * (1.0 - st.learning);
+        }
+    }
+    changed
+}
+
+/// Evidence that reaches every pair between two sectors (understanding of
+/// the other sector carried back into the organisations).
+fn spill(p: &GovernanceParams, st: &mut State, ids: &[usize], a: Sector, b: Sector, amount: f64) {
+    if amount <= 0.0 {
+        return;
+    }
+    let n = st.n();
+    for &i in ids {
+        for &j in ids {
+            let (si, sj) = (p.partners[i].sector, p.partners[j].sector);
+            if i != j && ((si == a && sj == b) || (si == b && sj == a)) {
+                st.r[i * n + j] += amount;
+            }
+        }
+    }
+}
+
+/// Each active partner's satisfaction: trust in the others × equity ×
+/// ownership, less strain. `power` is a work buffer; the result, one value
+/// per partner of `ids`, goes to `out`.
+pub(super) fn satisfaction(
+    p: &GovernanceParams,
+    st: &State,
+    ids: &[usize],
+    power: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+) {
+    power.clear();
+    power.extend(ids.iter().map(|&i| {
+        let q = &p.partners[i];
+        st.capacity[i] * q.sector.power() * (1.0 + 0.5 * (2 - q.level.index()) as f64)
+    }));
+    let total: f64 = power.iter().sum();
+    let m = ids.len().max(1) as f64;
+    out.clear();
+    out.extend(ids.iter().enumerate().map(|(k, &i)| {
+        let benefit = p.fairness / m + (1.0 - p.fairness) * power[k] / total.max(1e-12);
+        let equity = (benefit * m).min(1.0);
+        ownership(p) * (0.5 * st.trust_out(i, ids) + 0.5 * equity) - 0.5 * st.strain[i]
+    }));
+}
+
+/// A review of efficiency and equity (Ring & Van de Ven 1994).
+pub(super) fn review(p: &GovernanceParams, st: &mut State, satisfaction: &[f64], t: u32) {
+    let [d, v, c] = st.period;
+    st.period = [0.0; 3];
+    let benefit = d + v;
+    let efficiency = if benefit + c > 0.0 {
+        benefit / (benefit + c)
+    } else {
+        0.0
+    };
+    let equity = satisfaction.iter().sum::<f64>() / satisfaction.len().max(1) as f64;
+    let lead = (p.leadership + st.leadership_bonus).min(1.0);
+    st.learning += p.learning_rate * (0.5 + 0.5 * lead) * (1.0 - st.learning);
+    let executing = st.phase == Phase::Execute;
+    let positive = if executing {
+        efficiency >= 0.5 && equity >= p.exit_threshold
+    } else {
+        equity >= p.exit_threshold
+    };
+    if positive {
+        st.negative_reviews = 0;
+        for c in st.commitment.iter_mut() {
+            *c += 0.1 * (1.0 - *c);
+        }
+    } else {
+        st.negative_reviews += 1;
+        if st.negative_reviews >= DISSOLVING_REVIEWS && (st.forced || executing) {
+            st.phase = Phase::Dissolved;
+            st.dissolved_by = Some("negative reviews");
+        } else if !st.forced {
+            st.phase = Phase::Negotiate;
+            st.phase_start = t + 1;
+        }
+    }
+}
