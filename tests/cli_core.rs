@@ -160,3 +160,73 @@ fn simulate_refuses_bad_input_without_writing() {
             .contains("no configuration named \"nope\"")
     );
 }
+
+/// `mlgov simulate --replication K` and `--seed <runs.csv seed>` reproduce
+/// replication K of `mlgov run`: the last month of `run.csv` carries the
+/// run's final mean trust and cumulative cost.
+#[test]
+fn simulate_reproduces_a_replication_of_run() {
+    let d = temp_dir("reproduce");
+    let f = write(
+        &d,
+        "s.toml",
+        b"[experiment]\nmonths = 30\nreplications = 3\nseed = 11\n[governance]\nneeds_variance = { dist = \"uniform\", low = 0.5, high = 1.5 }\n",
+    );
+    let out = mlgov()
+        .arg("run")
+        .arg(&f)
+        .args(["--quiet", "--no-plots", "--out"])
+        .arg(d.join("mc"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let runs = std::fs::read_to_string(d.join("mc/runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let row: Vec<&str> = runs
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r[col("replication")] == "2")
+        .expect("replication 2 in runs.csv");
+    let seed = row[col("seed")].to_string();
+    let trust: f64 = row[col("trust_mean")].parse().unwrap();
+    let cost: f64 = row[col("transaction_cost_total")].parse().unwrap();
+    for (sub, args) in [
+        ("by_replication", vec!["--replication", "2"]),
+        ("by_seed", vec!["--seed", seed.as_str()]),
+    ] {
+        let out = mlgov()
+            .arg("simulate")
+            .arg(&f)
+            .args(&args)
+            .arg("--out")
+            .arg(d.join(sub))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let csv = std::fs::read_to_string(d.join(sub).join("run.csv")).unwrap();
+        let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let last: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
+        let at = |name: &str| -> f64 {
+            last[head.iter().position(|c| *c == name).unwrap()]
+                .parse()
+                .unwrap()
+        };
+        assert!((at("trust_mean") - trust).abs() < 1e-9, "{sub}: {} vs {trust}", at("trust_mean"));
+        assert!(
+            (at("transaction_cost_cumulative") - cost).abs() < 1e-6 * cost.max(1.0),
+            "{sub}"
+        );
+    }
+    // --seed and --replication together are refused.
+    let out = mlgov()
+        .arg("simulate")
+        .arg(&f)
+        .args(["--seed", "1", "--replication", "1", "--out"])
+        .arg(d.join("both"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("both").exists());
+}

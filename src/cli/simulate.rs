@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Args;
 use mlgov::partnership::{GovernanceModel, Phase};
 use mlgov::report::write_atomic;
-use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_single, stream_seed};
+use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_seed, run_single, stream_seed};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,9 +13,14 @@ use std::process::ExitCode;
 pub struct SimulateArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Seed of the run (default: the scenario's `experiment.seed`).
-    #[arg(long)]
+    /// Run seed, as recorded in the `seed` column of `runs.csv` (default: the
+    /// seed of replication 0 of `mlgov run`).
+    #[arg(long, conflicts_with = "replication")]
     pub seed: Option<u64>,
+    /// Replication of `mlgov run` to reproduce (its run seed derives from the
+    /// scenario's `experiment.seed`); default 0.
+    #[arg(long)]
+    pub replication: Option<u64>,
     /// Output directory; `run.csv` is written there.
     #[arg(long)]
     pub out: PathBuf,
@@ -38,7 +43,13 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     if months == 0 || months > 1200 {
         anyhow::bail!("--months must be in [1, 1200], got {months}");
     }
-    let seed = args.seed.unwrap_or(scenario.spec.experiment.seed);
+    let seed = match args.seed {
+        Some(seed) => seed,
+        None => run_seed(
+            scenario.spec.experiment.seed,
+            args.replication.unwrap_or(0),
+        ),
+    };
     let config = &scenario.engine_configurations()[index];
     let params = (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
         .map_err(|e| anyhow::anyhow!("configuration `{}`: {e}", config.name))?;

@@ -137,6 +137,9 @@ pub struct State {
     /// Generator for intervention events, separate so interventions do not
     /// shift the behaviour stream (common random numbers across configurations).
     pub intervention_rng: SimRng,
+    /// Generator for funding renewals, separate so that configurations with
+    /// and without short-term funding share the behaviour stream.
+    pub funding_rng: SimRng,
     pub(super) influence: DMatrix<f64>,
     pub(super) scratch: DVector<f64>,
     pub(super) kept: Vec<bool>,
@@ -305,6 +308,7 @@ impl Model for GovernanceModel {
         }
         let mut behaviour_rng = SimRng::seed_from_u64(rng.next_u64());
         let mut intervention_rng = SimRng::seed_from_u64(rng.next_u64());
+        let funding_rng = SimRng::seed_from_u64(rng.next_u64());
         let a = p.assignment;
         let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
         let mut r = vec![0.0; n * n];
@@ -390,6 +394,7 @@ impl Model for GovernanceModel {
             totals: Totals::default(),
             behaviour_rng,
             intervention_rng,
+            funding_rng,
             influence: DMatrix::zeros(n, n),
             scratch: DVector::zeros(n),
             kept: vec![true; n],

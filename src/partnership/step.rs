@@ -376,9 +376,12 @@ pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
         _ => {}
     }
     // 11. Funding renewal for short-term grants.
-    if !p.sustainable_funding && t.is_multiple_of(p.funding_horizon.max(1)) {
+    if !p.sustainable_funding
+        && st.phase != Phase::Dissolved
+        && t.is_multiple_of(p.funding_horizon.max(1))
+    {
         let chance = p.renewal * (0.4 + 0.6 * trust_mean);
-        if unit(&mut st.behaviour_rng) >= chance {
+        if unit(&mut st.funding_rng) >= chance {
             st.phase = Phase::Dissolved;
             st.dissolved_by = Some("funding not renewed");
         }

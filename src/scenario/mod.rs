@@ -148,6 +148,16 @@ impl Scenario {
         };
         let known = problems.clone();
         let configs = expand(&user, &base, &known, &mut problems);
+        // A problem of a variant or grid path shows in every configuration
+        // built from it: report it once.
+        let mut seen: Vec<Problem> = Vec::new();
+        problems.retain(|p| {
+            let first = !seen.contains(p);
+            if first {
+                seen.push(p.clone());
+            }
+            first
+        });
         if !problems.is_empty() {
             return Err(fail(problems));
         }
@@ -231,7 +241,16 @@ impl Scenario {
     /// A one-line summary for `mlgov check`.
     pub fn summary(&self) -> String {
         let s = &self.spec;
-        let partners: u32 = s.partnership.partners.iter().map(|g| g.count).sum();
+        let count = |c: &ConfigSpec| -> u32 {
+            c.spec.partnership.partners.iter().map(|g| g.count).sum()
+        };
+        let fewest = self.configs.iter().map(count).min().unwrap_or(0);
+        let most = self.configs.iter().map(count).max().unwrap_or(0);
+        let partners = if fewest == most {
+            fewest.to_string()
+        } else {
+            format!("{fewest}–{most}")
+        };
         let uncertain = self.uncertain_count(self.baseline);
         format!(
             "{}: ok — scenario \"{}\", {} configuration{} (baseline \"{}\"), {} partners, {} uncertain parameter{}, {} replications × {} months, seed {}",

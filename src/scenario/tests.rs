@@ -182,3 +182,27 @@ fn sampling_is_deterministic_and_in_range() {
     assert_ne!(a.fairness, c.fairness);
     assert!((0.1..=0.3).contains(&a.fairness));
 }
+
+#[test]
+fn a_variant_problem_is_reported_once_across_assignments() {
+    let e = err(
+        "[experiment]\nassignments = 'all'\n[[variants]]\nname = 'v'\nset = { 'partnership.trust.forgetting' = 2.0 }\n",
+    );
+    assert_eq!(
+        e.matches("variants.v: partnership.trust.forgetting: must be in (0, 1], got 2")
+            .count(),
+        1,
+        "{e}"
+    );
+    assert!(e.starts_with("t.toml: 1 problem"), "{e}");
+}
+
+#[test]
+fn summary_counts_the_partners_of_every_configuration() {
+    let s = Scenario::from_toml(
+        "[[partnership.partners]]\nsector = 'private'\nlevel = 'local'\ncount = 6\n[[variants]]\nname = 'small'\n[[variants]]\nname = 'large'\nset = { 'partnership.partners[0].count' = 15 }\n",
+        "t.toml",
+    )
+    .unwrap();
+    assert!(s.summary().contains("6–15 partners"), "{}", s.summary());
+}
