@@ -179,7 +179,12 @@ fn simulate_reproduces_a_replication_of_run() {
         .arg(d.join("mc"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let runs = std::fs::read_to_string(d.join("mc/runs.csv")).unwrap();
     let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|c| *c == name).unwrap();
@@ -204,7 +209,12 @@ fn simulate_reproduces_a_replication_of_run() {
             .arg(d.join(sub))
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let csv = std::fs::read_to_string(d.join(sub).join("run.csv")).unwrap();
         let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
         let last: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
@@ -213,7 +223,11 @@ fn simulate_reproduces_a_replication_of_run() {
                 .parse()
                 .unwrap()
         };
-        assert!((at("trust_mean") - trust).abs() < 1e-9, "{sub}: {} vs {trust}", at("trust_mean"));
+        assert!(
+            (at("trust_mean") - trust).abs() < 1e-9,
+            "{sub}: {} vs {trust}",
+            at("trust_mean")
+        );
         assert!(
             (at("transaction_cost_cumulative") - cost).abs() < 1e-6 * cost.max(1.0),
             "{sub}"

@@ -45,10 +45,7 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     }
     let seed = match args.seed {
         Some(seed) => seed,
-        None => run_seed(
-            scenario.spec.experiment.seed,
-            args.replication.unwrap_or(0),
-        ),
+        None => run_seed(scenario.spec.experiment.seed, args.replication.unwrap_or(0)),
     };
     let config = &scenario.engine_configurations()[index];
     let params = (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))

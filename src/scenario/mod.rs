@@ -241,9 +241,8 @@ impl Scenario {
     /// A one-line summary for `mlgov check`.
     pub fn summary(&self) -> String {
         let s = &self.spec;
-        let count = |c: &ConfigSpec| -> u32 {
-            c.spec.partnership.partners.iter().map(|g| g.count).sum()
-        };
+        let count =
+            |c: &ConfigSpec| -> u32 { c.spec.partnership.partners.iter().map(|g| g.count).sum() };
         let fewest = self.configs.iter().map(count).min().unwrap_or(0);
         let most = self.configs.iter().map(count).max().unwrap_or(0);
         let partners = if fewest == most {
