@@ -25,6 +25,7 @@
 
 pub mod analysis;
 pub mod assess;
+pub mod examples;
 pub mod experiment;
 pub mod governance;
 pub mod partnership;

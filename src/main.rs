@@ -31,6 +31,13 @@ enum Command {
     Plot(cli::plot::PlotArgs),
     /// Sensitivity analysis (Morris or Sobol) over the uncertain parameters.
     Sensitivity(cli::sensitivity::SensitivityArgs),
+    /// Write a starter scenario, or one of the example scenarios.
+    Init(cli::init::InitArgs),
+    /// List the example scenarios and Rust examples, one line each.
+    Examples,
+    /// Print an assessment checklist template, or turn a filled checklist
+    /// into a scenario with a short forecast.
+    Assess(cli::assess::AssessArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +49,9 @@ fn main() -> ExitCode {
         Command::Merge(a) => cli::run::execute_merge(a),
         Command::Plot(a) => cli::plot::execute(a),
         Command::Sensitivity(a) => cli::sensitivity::execute(a),
+        Command::Init(a) => cli::init::execute(a),
+        Command::Examples => cli::init::list(),
+        Command::Assess(a) => cli::assess::execute(a),
     };
     match result {
         Ok(code) => code,

@@ -82,6 +82,7 @@
 
 mod checklist;
 mod mapping;
+mod read;
 mod typology;
 
 pub use checklist::{

@@ -1,11 +1,14 @@
 //! One file per subcommand; each parses its arguments and calls the library.
 
+pub mod assess;
 pub mod check;
+pub mod init;
 pub mod plot;
 pub mod run;
 pub mod sensitivity;
 pub mod simulate;
 
+use mlgov::report::write_atomic;
 use mlgov::scenario::Scenario;
 use std::path::Path;
 use std::process::ExitCode;
@@ -27,4 +30,31 @@ pub fn pick_configuration(scenario: &Scenario, name: Option<&str>) -> anyhow::Re
             .map_err(anyhow::Error::msg),
         None => Ok(scenario.baseline()),
     }
+}
+
+/// Writes a file the user asked for, atomically, refusing to replace an
+/// existing file unless `force`; parent folders are created. On failure
+/// prints why and gives the exit code (1; 2 for a file that exists).
+pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExitCode> {
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} already exists; choose another --out or add --force to overwrite it",
+            path.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    if path.is_dir() {
+        eprintln!("error: {} is a folder, not a file", path.display());
+        return Err(ExitCode::from(2));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: cannot create folder {}: {e}", dir.display());
+        return Err(ExitCode::from(1));
+    }
+    write_atomic(path, bytes).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        ExitCode::from(1)
+    })
 }

@@ -55,7 +55,7 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// Closest known name, for "did you mean" hints.
-fn suggest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
+pub(crate) fn suggest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
     fn dist(a: &str, b: &str) -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();

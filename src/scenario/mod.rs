@@ -41,6 +41,7 @@ use crate::governance::Assignment;
 use crate::partnership::GovernanceParams;
 use crate::sim::{Configuration, ModelError, SimRng};
 use check::problem;
+pub(crate) use check::suggest;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -364,8 +365,24 @@ fn parse_path(path: &str) -> Result<Vec<Seg>, String> {
     Ok(segs)
 }
 
-/// Sets `path` in `tree` to `value`, creating tables as needed. Array
-/// elements must exist; a missing default partner list is materialised.
+/// Sets the field at `path` (dotted, with list indices: `partnership.partners[2].capacity`)
+/// in a scenario's TOML `tree` to `value`, creating tables as needed. List
+/// elements must exist, except that a scenario without partners gets the
+/// default partner list first. Nothing is checked here: load the result
+/// with [`Scenario::from_toml`] to check it.
+///
+/// ```
+/// let mut tree = toml::Value::Table(Default::default());
+/// mlgov::scenario::set_value(&mut tree, "partnership.trust.prior", toml::Value::Float(0.7)).unwrap();
+/// mlgov::scenario::set_value(&mut tree, "partnership.partners[0].capacity", toml::Value::Float(0.9)).unwrap();
+/// let text = toml::to_string(&tree).unwrap();
+/// assert!(mlgov::scenario::Scenario::from_toml(&text, "t.toml").is_ok());
+/// assert!(mlgov::scenario::set_value(&mut tree, "governance.domains[99]", toml::Value::Float(1.0)).is_err());
+/// ```
+pub fn set_value(tree: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    set_path(tree, path, value)
+}
+
 fn set_path(tree: &mut Value, path: &str, value: Value) -> Result<(), String> {
     let segs = parse_path(path)?;
     let mut node = tree;
