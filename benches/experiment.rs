@@ -2,7 +2,10 @@
 //! model (12 observables, 3 final metrics) standing in for a real model.
 //!
 //! `cargo bench --bench experiment` runs the criterion benchmarks: a small
-//! experiment with 1 and 2 threads, and quantile-sketch insertion.
+//! experiment with 1 and 2 threads, quantile-sketch insertion, one run of
+//! the governance model (the Lloyd grid's baseline, 120 months), and a
+//! slice of the Lloyd grid experiment (27 configurations × 16 replications ×
+//! 120 months) with 1 and 2 threads.
 //!
 //! Setting `MLGOV_PERF=CONFIGSxREPLICATIONSxMONTHS[xTHREADS]` instead runs
 //! one full-size experiment and prints its wall-clock time, e.g.
@@ -13,7 +16,9 @@ use criterion::{Criterion, criterion_group};
 use mlgov::analysis::QuantileSketch;
 use mlgov::experiment::toy::{RandomWalk, WalkParams};
 use mlgov::experiment::{Experiment, RunOptions, run_experiment};
-use mlgov::sim::Configuration;
+use mlgov::partnership::GovernanceModel;
+use mlgov::scenario::Scenario;
+use mlgov::sim::{Configuration, PARAMETER_STREAM, rng_from_seed, run_single, stream_seed};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -33,7 +38,7 @@ fn experiment(configs: usize, replications: u64, months: u32) -> Experiment<Rand
     }
 }
 
-fn run(exp: &Experiment<RandomWalk>, threads: usize) -> f64 {
+fn run<M: mlgov::sim::Model>(exp: &Experiment<M>, threads: usize) -> f64 {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut opts = RunOptions::new(dir.path().join("out"));
     opts.threads = threads;
@@ -68,7 +73,43 @@ fn bench_sketch(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_engine, bench_sketch);
+fn lloyd_grid(replications: u64) -> Experiment<GovernanceModel> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/scenarios/lloyd_grid.toml"
+    );
+    let scenario = Scenario::load(std::path::Path::new(path)).expect("lloyd_grid.toml checks");
+    Experiment {
+        model: GovernanceModel,
+        configurations: scenario.engine_configurations(),
+        baseline: scenario.baseline(),
+        replications,
+        months: scenario.spec.experiment.months,
+        seed: scenario.spec.experiment.seed,
+        identity: "bench".into(),
+        scenario_name: "lloyd_grid".into(),
+    }
+}
+
+fn bench_governance(c: &mut Criterion) {
+    let exp = lloyd_grid(16);
+    let config = &exp.configurations[exp.baseline];
+    let params =
+        (config.sampler)(&mut rng_from_seed(stream_seed(7, PARAMETER_STREAM))).expect("parameters");
+    c.bench_function("governance model: one run of 120 months", |b| {
+        b.iter(|| run_single(&GovernanceModel, black_box(&params), 120, 7).expect("runs"))
+    });
+    let mut group = c.benchmark_group("lloyd_grid 27 configs x 16 reps x 120 months");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        group.bench_function(format!("{threads} threads"), |b| {
+            b.iter(|| run(black_box(&exp), threads))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_engine, bench_sketch, bench_governance);
 
 fn perf_run(spec: &str) {
     let parts: Vec<u64> = spec
