@@ -92,14 +92,14 @@ fn lloyd_grid(replications: u64) -> Experiment<GovernanceModel> {
 }
 
 fn bench_governance(c: &mut Criterion) {
-    let exp = lloyd_grid(16);
+    let exp = lloyd_grid(64);
     let config = &exp.configurations[exp.baseline];
     let params =
         (config.sampler)(&mut rng_from_seed(stream_seed(7, PARAMETER_STREAM))).expect("parameters");
     c.bench_function("governance model: one run of 120 months", |b| {
         b.iter(|| run_single(&GovernanceModel, black_box(&params), 120, 7).expect("runs"))
     });
-    let mut group = c.benchmark_group("lloyd_grid 27 configs x 16 reps x 120 months");
+    let mut group = c.benchmark_group("lloyd_grid 27 configs x 64 reps x 120 months");
     group.sample_size(10);
     for threads in [1, 2] {
         group.bench_function(format!("{threads} threads"), |b| {
@@ -109,7 +109,11 @@ fn bench_governance(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_engine, bench_sketch, bench_governance);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = bench_engine, bench_sketch, bench_governance
+}
 
 fn perf_run(spec: &str) {
     let parts: Vec<u64> = spec
@@ -136,5 +140,8 @@ fn main() {
         return;
     }
     benches();
-    Criterion::default().configure_from_args().final_summary();
+    Criterion::default()
+        .without_plots()
+        .configure_from_args()
+        .final_summary();
 }
