@@ -229,15 +229,7 @@ impl Checklist {
     /// Parses a checklist file. Unknown sections or keys are errors; missing
     /// answers are not (see [`Checklist::validate`]).
     pub fn from_toml(text: &str) -> Result<Self, AssessError> {
-        toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            AssessError::Toml {
-                line,
-                message: e.message().trim().to_string(),
-            }
-        })
+        toml::from_str(text).map_err(|e| toml_error(text, &e))
     }
 
     /// Every answer with its path (`section.key`), in file order.
@@ -347,6 +339,17 @@ impl Checklist {
             }
         }
         out
+    }
+}
+
+/// A TOML parse error of `text`, with its line.
+pub(super) fn toml_error(text: &str, e: &toml::de::Error) -> AssessError {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    AssessError::Toml {
+        line,
+        message: e.message().trim().to_string(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! the scenario it describes.
 
 use super::AssessError;
-use super::checklist::{Answer, AnswerProblem, Checklist, questions};
+use super::checklist::{Answer, AnswerProblem, Checklist, questions, toml_error};
 use crate::scenario::{Scenario, ScenarioSpec, set_value, suggest};
 use toml::Value;
 
@@ -23,15 +23,9 @@ impl Checklist {
     /// assert!(err.contains("recipe.shared_vision: missing"));
     /// ```
     pub fn read(text: &str) -> Result<Checklist, AssessError> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            AssessError::Toml {
-                line,
-                message: e.message().trim().to_string(),
-            }
-        })?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| toml_error(text, &e))?;
         let qs = questions();
         let sections: Vec<String> = {
             let mut v: Vec<String> = qs.iter().map(|(s, _, _)| s.to_string()).collect();
