@@ -21,8 +21,7 @@
 //! ```
 
 use anyhow::{Context, bail};
-use mlgov::experiment::{Experiment, RunOptions, run_experiment};
-use mlgov::partnership::GovernanceModel;
+use mlgov::experiment::{RunOptions, run_experiment};
 use mlgov::report::{
     ChartKind, DEFAULT_GRID_METRIC, PlotOptions, Results, render_all, render_in_memory,
 };
@@ -49,16 +48,8 @@ fn main() -> anyhow::Result<()> {
     let scenario = Scenario::load(&path)?;
     println!("{}", scenario.summary());
 
-    let experiment = Experiment {
-        model: GovernanceModel,
-        configurations: scenario.engine_configurations(),
-        baseline: scenario.baseline(),
-        replications, // the scenario asks for 200
-        months: scenario.spec.experiment.months,
-        seed: scenario.spec.experiment.seed,
-        identity: format!("{}:{}", scenario.spec.scenario.name, scenario.hash),
-        scenario_name: scenario.spec.scenario.name.clone(),
-    };
+    let mut experiment = scenario.experiment();
+    experiment.replications = replications; // the scenario asks for 200
     let outcome = run_experiment(&experiment, &RunOptions::new(&out))?;
     println!(
         "{} runs ok, {} failed ({} assignments × {replications} replications), {:.2} s; results in {}",

@@ -19,8 +19,7 @@
 
 use anyhow::Context;
 use mlgov::analysis::t_quantile;
-use mlgov::experiment::{Experiment, RunOptions, run_experiment};
-use mlgov::partnership::GovernanceModel;
+use mlgov::experiment::{RunOptions, run_experiment};
 use mlgov::report::{ChartKind, PlotOptions, Results, render_all};
 use mlgov::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -68,16 +67,7 @@ fn main() -> anyhow::Result<()> {
     println!("{}", scenario.summary());
 
     // The experiment exactly as `mlgov run` builds it from a scenario.
-    let experiment = Experiment {
-        model: GovernanceModel,
-        configurations: scenario.engine_configurations(),
-        baseline: scenario.baseline(),
-        replications: scenario.spec.experiment.replications,
-        months: scenario.spec.experiment.months,
-        seed: scenario.spec.experiment.seed,
-        identity: format!("{}:{}", scenario.spec.scenario.name, scenario.hash),
-        scenario_name: scenario.spec.scenario.name.clone(),
-    };
+    let experiment = scenario.experiment();
     let outcome = run_experiment(&experiment, &RunOptions::new(&out))?;
     println!(
         "{} runs ok, {} failed, {:.2} s; results in {}\n",

@@ -18,8 +18,8 @@
 
 use anyhow::{Context, anyhow};
 use mlgov::partnership::{GovernanceModel, Phase};
-use mlgov::scenario::{Scenario, sample_params};
-use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_seed, run_single, stream_seed};
+use mlgov::scenario::Scenario;
+use mlgov::sim::{Model, run_seed, run_single};
 use std::path::PathBuf;
 
 fn main() -> anyhow::Result<()> {
@@ -44,11 +44,9 @@ fn main() -> anyhow::Result<()> {
     // the dynamics from its dynamics stream (inside `run_single`).
     let seed = run_seed(scenario.spec.experiment.seed, 0);
     let months = scenario.spec.experiment.months;
-    let params = sample_params(
-        &config.spec,
-        &mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)),
-    )
-    .map_err(|e| anyhow!("configuration `{}`: {e}", config.name))?;
+    let params = scenario.engine_configurations()[index]
+        .params_for_run(seed)
+        .map_err(|e| anyhow!("configuration `{}`: {e}", config.name))?;
 
     let model = GovernanceModel;
     let run = run_single(&model, &params, months, seed)
@@ -110,7 +108,8 @@ fn main() -> anyhow::Result<()> {
         for &c in &columns {
             print!(" {:>9.3}", row[c]);
         }
-        println!("  {}", phase_name(row[phase_column]));
+        let phase = Phase::from_observation(row[phase_column]);
+        println!("  {}", phase.map_or("?", Phase::name));
     }
 
     println!("\nfinal metrics:");
@@ -118,17 +117,6 @@ fn main() -> anyhow::Result<()> {
         println!("  {name:<24} {value:>10.3}");
     }
     Ok(())
-}
-
-/// The `phase` observable is the phase's number (0 negotiate … 3 dissolved).
-fn phase_name(code: f64) -> &'static str {
-    let phase = match code.round() as i64 {
-        0 => Phase::Negotiate,
-        1 => Phase::Commit,
-        2 => Phase::Execute,
-        _ => Phase::Dissolved,
-    };
-    phase.name()
 }
 
 /// `examples/scenarios/lloyd_grid.toml`, relative to the working directory

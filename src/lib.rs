@@ -21,6 +21,43 @@
 //! - [`report`]: CSV/JSON writers and charts.
 //! - [`sensitivity`]: sampling designs (factorial, Latin hypercube, Sobol, Morris) and
 //!   Morris / Sobol sensitivity indices.
+//!
+//! ## Quick start
+//!
+//! A scenario is TOML text (see `docs/scenario.md`); every field has a
+//! default. Load it, replay one run, and run the Monte Carlo experiment that
+//! `mlgov run` would run:
+//!
+//! ```
+//! use mlgov::experiment::{RunOptions, run_experiment};
+//! use mlgov::scenario::Scenario;
+//! use mlgov::sim::{run_seed, run_single};
+//! use mlgov::GovernanceModel;
+//!
+//! let scenario = Scenario::from_toml(r#"
+//!     [scenario]
+//!     name = "quick"
+//!     [experiment]
+//!     replications = 8
+//!     months = 36
+//!     assignments = ["N-N-L", "L-L-L"]
+//! "#, "quick.toml").unwrap();
+//!
+//! // One run: replication 0 of the baseline configuration (N-N-L).
+//! let seed = run_seed(scenario.spec.experiment.seed, 0);
+//! let config = &scenario.engine_configurations()[scenario.baseline()];
+//! let params = config.params_for_run(seed).unwrap();
+//! let run = run_single(&GovernanceModel, &params, 36, seed).unwrap();
+//! assert_eq!(run.observations.len(), 36);
+//!
+//! // The experiment: summary.csv, comparisons.csv, trajectories.csv, ...
+//! let out = std::env::temp_dir().join(format!("mlgov-quick-{}", std::process::id()));
+//! # let _ = std::fs::remove_dir_all(&out);
+//! let outcome = run_experiment(&scenario.experiment(), &RunOptions::new(&out)).unwrap();
+//! assert_eq!(outcome.runs_ok, 16);
+//! assert!(out.join("summary.csv").exists());
+//! # std::fs::remove_dir_all(&out).unwrap();
+//! ```
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -33,3 +70,9 @@ pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sim;
+
+pub use experiment::{Experiment, RunOptions, run_experiment};
+pub use governance::{Assignment, Function, Level};
+pub use partnership::{GovernanceModel, GovernanceParams, Phase};
+pub use scenario::Scenario;
+pub use sim::{Model, ModelError, run_single};

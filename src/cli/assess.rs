@@ -6,7 +6,7 @@ use mlgov::analysis::t_quantile;
 use mlgov::assess::{AssessError, CapacityLevel, Checklist, Typology, classify};
 use mlgov::partnership::{FINAL_METRICS, GovernanceModel};
 use mlgov::scenario::Scenario;
-use mlgov::sim::{PARAMETER_STREAM, rng_from_seed, run_seed, run_single, stream_seed};
+use mlgov::sim::{run_seed, run_single};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -191,8 +191,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
         .into_par_iter()
         .map(|rep| {
             let seed = run_seed(exp.seed, rep);
-            let params =
-                (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM))).ok()?;
+            let params = config.params_for_run(seed).ok()?;
             run_single(&model, &params, months, seed)
                 .ok()
                 .map(|r| r.finals)

@@ -5,7 +5,6 @@
 use anyhow::Context;
 use clap::Args;
 use mlgov::experiment::{Experiment, RunOptions, Shard, merge_results, run_experiment};
-use mlgov::partnership::GovernanceModel;
 use mlgov::sim::Model;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -83,17 +82,7 @@ pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let experiment = Experiment {
-        model: GovernanceModel,
-        configurations: scenario.engine_configurations(),
-        baseline: scenario.baseline(),
-        replications: scenario.spec.experiment.replications,
-        months: scenario.spec.experiment.months,
-        seed: scenario.spec.experiment.seed,
-        identity: format!("{}:{}", scenario.spec.scenario.name, scenario.hash),
-        scenario_name: scenario.spec.scenario.name.clone(),
-    };
-    run_with(experiment, &args)
+    run_with(scenario.experiment(), &args)
 }
 
 /// Runs an experiment of any model with the command-line options: applies

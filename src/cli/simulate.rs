@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Args;
 use mlgov::partnership::{GovernanceModel, Phase};
 use mlgov::report::write_atomic;
-use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_seed, run_single, stream_seed};
+use mlgov::sim::{Model, run_seed, run_single};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,7 +48,8 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         None => run_seed(scenario.spec.experiment.seed, args.replication.unwrap_or(0)),
     };
     let config = &scenario.engine_configurations()[index];
-    let params = (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
+    let params = config
+        .params_for_run(seed)
         .map_err(|e| anyhow::anyhow!("configuration `{}`: {e}", config.name))?;
     let model = GovernanceModel;
     let run = run_single(&model, &params, months, seed).map_err(|e| {
@@ -69,14 +70,9 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
             text.push(',');
             text.push_str(&v.to_string());
         }
-        let phase = match row.last().copied().unwrap_or(0.0) as u8 {
-            0 => Phase::Negotiate,
-            1 => Phase::Commit,
-            2 => Phase::Execute,
-            _ => Phase::Dissolved,
-        };
+        let phase = row.last().copied().and_then(Phase::from_observation);
         text.push(',');
-        text.push_str(phase.name());
+        text.push_str(phase.map_or("unknown", Phase::name));
         text.push('\n');
     }
     std::fs::create_dir_all(&args.out)

@@ -10,9 +10,7 @@ use super::{
     RunOptions, RunOutcome,
 };
 use crate::analysis::{Moments, quantize};
-use crate::sim::{
-    Configuration, DYNAMICS_STREAM, Model, PARAMETER_STREAM, rng_from_seed, run_seed, stream_seed,
-};
+use crate::sim::{Configuration, DYNAMICS_STREAM, Model, rng_from_seed, run_seed, stream_seed};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -403,7 +401,8 @@ fn simulate<M: Model>(
     observations: &mut Vec<f64>,
     finals: &mut Vec<f64>,
 ) -> Result<(), String> {
-    let params = (config.sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
+    let params = config
+        .params_for_run(seed)
         .map_err(|e| format!("parameter sampling failed: {e}"))?;
     let mut rng = rng_from_seed(stream_seed(seed, DYNAMICS_STREAM));
     let mut state = model

@@ -486,4 +486,23 @@ impl Phase {
             Phase::Dissolved => "dissolved",
         }
     }
+
+    /// The phase recorded in the `phase` observable (0 negotiate, 1 commit,
+    /// 2 execute, 3 dissolved); `None` for any other value.
+    ///
+    /// ```
+    /// use mlgov::partnership::Phase;
+    /// assert_eq!(Phase::from_observation(2.0), Some(Phase::Execute));
+    /// assert_eq!(Phase::from_observation(0.5), None);
+    /// ```
+    pub fn from_observation(value: f64) -> Option<Phase> {
+        [
+            Phase::Negotiate,
+            Phase::Commit,
+            Phase::Execute,
+            Phase::Dissolved,
+        ]
+        .into_iter()
+        .find(|p| *p as u8 as f64 == value)
+    }
 }

@@ -37,8 +37,9 @@ pub use param::{Dist, Param, Range};
 pub use space::ScenarioSpace;
 pub use spec::*;
 
+use crate::experiment::Experiment;
 use crate::governance::Assignment;
-use crate::partnership::GovernanceParams;
+use crate::partnership::{GovernanceModel, GovernanceParams};
 use crate::sim::{Configuration, ModelError, SimRng};
 use check::problem;
 pub(crate) use check::suggest;
@@ -237,6 +238,24 @@ impl Scenario {
                 })
             })
             .collect()
+    }
+
+    /// The Monte Carlo experiment this scenario describes, as `mlgov run`
+    /// runs it: every configuration, the baseline, and the `[experiment]`
+    /// replications, months and seed (change the public fields to override
+    /// them). Its identity (name and file hash) is what `--resume` and
+    /// `mlgov merge` check.
+    pub fn experiment(&self) -> Experiment<GovernanceModel> {
+        Experiment {
+            model: GovernanceModel,
+            configurations: self.engine_configurations(),
+            baseline: self.baseline,
+            replications: self.spec.experiment.replications,
+            months: self.spec.experiment.months,
+            seed: self.spec.experiment.seed,
+            identity: format!("{}:{}", self.spec.scenario.name, self.hash),
+            scenario_name: self.spec.scenario.name.clone(),
+        }
     }
 
     /// A one-line summary for `mlgov check`.

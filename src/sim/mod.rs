@@ -189,6 +189,14 @@ impl<P> Configuration<P> {
     {
         Self::new(name, move |_| Ok(params.clone()))
     }
+
+    /// The parameters of the run with seed `run_seed` (see [`run_seed`]):
+    /// drawn from that seed's [`PARAMETER_STREAM`], exactly as the
+    /// experiment engine draws them, so a run of an experiment can be
+    /// replayed on its own.
+    pub fn params_for_run(&self, run_seed: u64) -> Result<P, ModelError> {
+        (self.sampler)(&mut rng_from_seed(stream_seed(run_seed, PARAMETER_STREAM)))
+    }
 }
 
 impl<P> std::fmt::Debug for Configuration<P> {
