@@ -36,11 +36,11 @@ macro_rules! example {
 /// The case scenarios, in the order `mlgov examples` lists them.
 pub const SCENARIOS: &[ExampleScenario] = &[
     example!("lloyd_grid"),
-    // TEMP example!("partnership_for_change"),
-    // TEMP example!("leadership_exchange"),
-    // TEMP example!("basingstoke"),
-    // TEMP example!("workforce_boards"),
-    // TEMP example!("wholegrain"),
+    example!("partnership_for_change"),
+    example!("leadership_exchange"),
+    example!("basingstoke"),
+    example!("workforce_boards"),
+    example!("wholegrain"),
 ];
 
 /// The commented starter scenario `mlgov init` writes.

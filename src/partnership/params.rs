@@ -81,70 +81,131 @@ pub struct Partner {
 
 /// Everything one run needs, flat and immutable. Field meanings and
 /// sources are in `docs/model.md` (parameter table).
-#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceParams {
+    /// `governance.assignment`: levels that conceive, manage and implement the policy.
     pub assignment: Assignment,
+    /// `experiment.trust_threshold`: mean trust that ends negotiation and counts for `months_to_trust`.
     pub trust_threshold: f64,
+    /// The partners, one per member (groups of `partnership.partners` expanded).
     pub partners: Vec<Partner>,
+    /// `governance.domains`: policy domains that meet where the policy is implemented.
     pub domains: Vec<PolicyDomain>,
+    /// `governance.silos`: vertical funding or management lines to align locally.
     pub silos: f64,
+    /// `governance.needs_variance`: variance of local ideal points across places (Oates).
     pub needs_variance: f64,
+    /// `governance.regional_share`: share of that variance lying between regions.
     pub regional_share: f64,
+    /// `governance.local_error`: loss of a locally conceived policy (lost expertise, spill-overs).
     pub local_error: f64,
+    /// `governance.adaptation`: share of misfit a more local manager or implementer recovers.
     pub adaptation: f64,
+    /// `governance.silo_block`: how strongly each extra silo blocks horizontal integration.
     pub silo_block: f64,
+    /// `partnership.meeting_rate`: monthly contact of two partners of one sector and level.
     pub meeting_rate: f64,
+    /// `partnership.cross_sector_contact`: contact multiplier between sectors.
     pub cross_sector_contact: f64,
+    /// `partnership.cross_level_contact`: contact multiplier per level step.
     pub cross_level_contact: f64,
+    /// `partnership.fairness`: fair distribution of costs and benefits (1 equal shares).
     pub fairness: f64,
+    /// `partnership.exit_threshold`: satisfaction below which partners may leave.
     pub exit_threshold: f64,
+    /// `partnership.exit_rate`: monthly chance that a fully dissatisfied partner leaves.
     pub exit_rate: f64,
+    /// `partnership.min_partners`: the partnership dissolves below this many active partners.
     pub min_partners: usize,
+    /// `partnership.quorum`: share of the original partners that must remain.
     pub quorum: f64,
+    /// `partnership.risk`: trust both partners of a pair need before joint work.
     pub risk: f64,
+    /// `partnership.commit_months`: months spent committing before execution.
     pub commit_months: f64,
+    /// `partnership.max_negotiation_months`: longest negotiation before partners commit anyway.
     pub max_negotiation_months: f64,
+    /// `partnership.trust.forgetting`: monthly forgetting factor λ of the trust evidence.
     pub forgetting: f64,
+    /// `partnership.trust.weight_kept`: evidence weight w⁺ of a kept commitment.
     pub weight_kept: f64,
+    /// `partnership.trust.weight_broken`: evidence weight w⁻ of a broken commitment.
     pub weight_broken: f64,
+    /// `partnership.trust.prior`: prior expected trust within a sector.
     pub prior: f64,
+    /// `partnership.trust.prior_weight`: evidence units behind the prior.
     pub prior_weight: f64,
+    /// `partnership.trust.cross_sector_gap`: how much lower the prior is across sectors.
     pub cross_sector_gap: f64,
+    /// `partnership.vision.susceptibility`: Friedkin–Johnsen susceptibility to others' views.
     pub susceptibility: f64,
+    /// `partnership.vision.self_weight`: weight on one's own current view.
     pub self_weight: f64,
+    /// `partnership.vision.sector_distance`: distance between the sectors' initial views.
     pub sector_distance: f64,
+    /// `partnership.vision.spread`: spread of individual initial views around their sector's.
     pub spread: f64,
+    /// `partnership.costs.pair_hassle`: hassle per pair and month at full contact and no trust.
     pub pair_hassle: f64,
+    /// `partnership.costs.hassle_floor`: share of hassle left at full trust.
     pub hassle_floor: f64,
+    /// `partnership.costs.handover`: cost per level step crossed, per silo and month.
     pub handover: f64,
+    /// `partnership.costs.running`: fixed running cost per month.
     pub running: f64,
+    /// `partnership.costs.scale_penalty`: extra running cost of conceiving and managing locally.
     pub scale_penalty: f64,
+    /// `partnership.delivery.productivity`: delivery per unit of capacity and month at perfect fit.
     pub productivity: f64,
+    /// `partnership.delivery.pressure`: strain that delivery demands put on commitments at low trust.
     pub pressure: f64,
+    /// `partnership.delivery.creativity`: value added per month at full trust, diversity and learning.
     pub creativity: f64,
+    /// `partnership.delivery.learning_rate`: learning gained per review.
     pub learning_rate: f64,
+    /// `interventions.staff_exchanges.per_year`: expected staff exchanges per year.
     pub exchanges_per_year: f64,
+    /// `interventions.staff_exchanges.weeks`: length of one exchange in weeks.
     pub exchange_weeks: f64,
+    /// `interventions.staff_exchanges.from_month`: first month with exchanges.
     pub exchanges_from: u32,
+    /// `interventions.leadership_exchanges.pairs_per_year`: public–voluntary leader pairs per year.
     pub leader_pairs_per_year: f64,
+    /// `interventions.leadership_exchanges.spillover`: share of an exchange's evidence reaching all public–voluntary pairs.
     pub leader_spillover: f64,
+    /// `interventions.leadership_exchanges.from_month`: first month with leader exchanges.
     pub leaders_from: u32,
+    /// `interventions.workshops.per_year`: competency workshops per year.
     pub workshops_per_year: f64,
+    /// `interventions.workshops.from_month`: first month with workshops.
     pub workshops_from: u32,
+    /// `interventions.mixed_teams.teams`: number of mixed cross-sector teams.
     pub teams: u32,
+    /// `interventions.mixed_teams.size`: members per team.
     pub team_size: u32,
+    /// `interventions.mixed_teams.from_month`: first month the teams work.
     pub teams_from: u32,
+    /// `interventions.review.interval`: months between reviews; 0 for none.
     pub review_interval: u32,
+    /// `interventions.funding.sustainable`: sustainable (true) or short-term funding.
     pub sustainable_funding: bool,
+    /// `interventions.funding.horizon`: months a short-term grant runs before renewal.
     pub funding_horizon: u32,
+    /// `interventions.funding.renewal`: chance of renewal at full trust.
     pub renewal: f64,
+    /// `interventions.external_targets.enabled`: targets set from outside.
     pub external_targets: bool,
+    /// `interventions.external_targets.strictness`: how tightly the targets bind.
     pub target_strictness: f64,
+    /// `interventions.delivery_start`: month delivery is forced to start; 0 when ready.
     pub delivery_start: u32,
+    /// `interventions.waivers.enabled`: flexibility waivers from the level above.
     pub waivers: bool,
+    /// `interventions.waivers.flexibility`: flexibility the waivers give.
     pub waiver_flexibility: f64,
+    /// `interventions.vision_work`: shared strategy and vision work.
     pub vision_work: f64,
+    /// `interventions.leadership`: quality of facilitative leadership.
     pub leadership: f64,
 }
 
