@@ -40,7 +40,24 @@ enum Command {
     Assess(cli::assess::AssessArgs),
 }
 
+/// Writing to a closed pipe (`mlgov examples | head`) ends the program
+/// quietly, as it does for other command-line tools, instead of a panic
+/// from `println!`. Rust ignores SIGPIPE by default; this restores the
+/// default action.
+#[cfg(unix)]
+fn quiet_on_closed_pipe() {
+    // SAFETY: called once at start-up, before any other thread exists;
+    // setting a signal to its default action has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn quiet_on_closed_pipe() {}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => cli::check::execute(a),

@@ -244,3 +244,65 @@ fn simulate_reproduces_a_replication_of_run() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!d.join("both").exists());
 }
+
+#[test]
+fn configuration_names_match_without_case_and_unknown_ones_are_listed() {
+    let d = temp_dir("case");
+    let grid = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/scenarios/lloyd_grid.toml"
+    );
+    let run = |conf: &str, out: &str| {
+        mlgov()
+            .args([
+                "simulate",
+                grid,
+                "--configuration",
+                conf,
+                "--months",
+                "6",
+                "--out",
+            ])
+            .arg(d.join(out))
+            .output()
+            .unwrap()
+    };
+    let lower = run("n-r-l", "lower");
+    assert_eq!(
+        lower.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&lower.stderr)
+    );
+    let upper = run("N-R-L", "upper");
+    assert_eq!(upper.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(d.join("lower/run.csv")).unwrap(),
+        std::fs::read(d.join("upper/run.csv")).unwrap()
+    );
+    let bad = run("X-R-L", "bad");
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("no configuration named \"X-R-L\"") && err.contains("L-L-L"),
+        "{err}"
+    );
+    assert!(!d.join("bad").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_output_without_a_panic() {
+    // The pipe's reader is gone before mlgov starts, so its first write fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = mlgov()
+        .arg("examples")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.status.success());
+}

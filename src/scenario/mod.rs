@@ -204,17 +204,26 @@ impl Scenario {
     }
 
     /// Index of a configuration by name, with an error listing the names.
+    ///
+    /// An exact match wins; otherwise a single match ignoring case is taken,
+    /// so `n-r-l` finds `N-R-L` as assignment codes do in scenario files.
     pub fn configuration_index(&self, name: &str) -> Result<usize, String> {
-        self.configs
-            .iter()
-            .position(|c| c.name == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.configs.iter().map(|c| c.name.as_str()).collect();
-                format!(
-                    "no configuration named \"{name}\"; configurations are: {}",
-                    names.join(", ")
-                )
-            })
+        let exact = self.configs.iter().position(|c| c.name == name);
+        let folded = || {
+            let mut hits = (0..self.configs.len())
+                .filter(|&k| self.configs[k].name.eq_ignore_ascii_case(name));
+            match (hits.next(), hits.next()) {
+                (Some(k), None) => Some(k),
+                _ => None,
+            }
+        };
+        exact.or_else(folded).ok_or_else(|| {
+            let names: Vec<&str> = self.configs.iter().map(|c| c.name.as_str()).collect();
+            format!(
+                "no configuration named \"{name}\"; configurations are: {}",
+                names.join(", ")
+            )
+        })
     }
 
     /// Number of parameters that are distributions in configuration `index`.
