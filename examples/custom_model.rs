@@ -32,11 +32,11 @@
 //! cargo run --release --example custom_model -- results/my_dir
 //! ```
 
-use mlgov::experiment::{Experiment, RunOptions, run_experiment};
+use mlgov::experiment::{Experiment, RunOptions, remove_results, run_experiment};
 use mlgov::report::{PlotOptions, Results, render_all};
 use mlgov::sim::{Configuration, Model, ModelError, SimRng};
 use rand::{Rng, RngExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A partner's rule in the repeated donation game.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,7 +292,9 @@ fn main() -> anyhow::Result<()> {
     let out = std::env::args()
         .nth(1)
         .map_or_else(|| PathBuf::from("results/custom_model"), PathBuf::from);
-    clear_previous_results(&out)?;
+    // The engine refuses a folder with results; an example is meant to be
+    // run again, so remove the previous run's results (and nothing else).
+    remove_results(&out)?;
 
     let experiment = Experiment {
         model: Reciprocity {
@@ -374,32 +376,4 @@ fn main() -> anyhow::Result<()> {
 fn estimate_cell(mean: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
     let f = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
     format!("{} [{}, {}]", f(mean), f(low), f(high))
-}
-
-/// The engine refuses to overwrite results (it offers to resume instead), so
-/// that a long run is never lost by mistake. An example is meant to be run
-/// again: remove the files a previous run of the engine wrote, and nothing else.
-fn clear_previous_results(dir: &Path) -> std::io::Result<()> {
-    if !dir.join("manifest.json").exists() && !dir.join(".mlgov").exists() {
-        return Ok(());
-    }
-    for file in [
-        "runs.csv",
-        "summary.csv",
-        "comparisons.csv",
-        "trajectories.csv",
-        "manifest.json",
-    ] {
-        let path = dir.join(file);
-        if path.exists() {
-            std::fs::remove_file(path)?;
-        }
-    }
-    for sub in [".mlgov", "charts"] {
-        let path = dir.join(sub);
-        if path.exists() {
-            std::fs::remove_dir_all(path)?;
-        }
-    }
-    Ok(())
 }

@@ -21,12 +21,12 @@
 //! ```
 
 use anyhow::{Context, bail};
-use mlgov::experiment::{RunOptions, run_experiment};
+use mlgov::experiment::{RunOptions, remove_results, run_experiment};
 use mlgov::report::{
     ChartKind, DEFAULT_GRID_METRIC, PlotOptions, Results, render_all, render_in_memory,
 };
 use mlgov::scenario::Scenario;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -42,7 +42,9 @@ fn main() -> anyhow::Result<()> {
     if replications == 0 {
         bail!("replications must be at least 1");
     }
-    clear_previous_results(&out)?;
+    // The engine refuses a folder with results; an example is meant to be
+    // run again, so remove the previous run's results (and nothing else).
+    remove_results(&out)?;
 
     let path = scenario_path();
     let scenario = Scenario::load(&path)?;
@@ -154,32 +156,4 @@ fn scenario_path() -> PathBuf {
     } else {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
     }
-}
-
-/// The engine refuses to overwrite results (it offers to resume instead), so
-/// that a long run is never lost by mistake. An example is meant to be run
-/// again: remove the files a previous run of the engine wrote, and nothing else.
-fn clear_previous_results(dir: &Path) -> std::io::Result<()> {
-    if !dir.join("manifest.json").exists() && !dir.join(".mlgov").exists() {
-        return Ok(());
-    }
-    for file in [
-        "runs.csv",
-        "summary.csv",
-        "comparisons.csv",
-        "trajectories.csv",
-        "manifest.json",
-    ] {
-        let path = dir.join(file);
-        if path.exists() {
-            std::fs::remove_file(path)?;
-        }
-    }
-    for sub in [".mlgov", "charts"] {
-        let path = dir.join(sub);
-        if path.exists() {
-            std::fs::remove_dir_all(path)?;
-        }
-    }
-    Ok(())
 }

@@ -19,10 +19,10 @@
 
 use anyhow::Context;
 use mlgov::analysis::t_quantile;
-use mlgov::experiment::{RunOptions, run_experiment};
+use mlgov::experiment::{RunOptions, remove_results, run_experiment};
 use mlgov::report::{ChartKind, PlotOptions, Results, render_all};
 use mlgov::scenario::Scenario;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The scenario: every field not written here has its documented default
 /// (docs/scenario.md).
@@ -61,7 +61,9 @@ fn main() -> anyhow::Result<()> {
     let out = std::env::args()
         .nth(1)
         .map_or_else(|| PathBuf::from("results/mc_comparison"), PathBuf::from);
-    clear_previous_results(&out)?;
+    // The engine refuses a folder with results; an example is meant to be
+    // run again, so remove the previous run's results (and nothing else).
+    remove_results(&out)?;
 
     let scenario = Scenario::from_toml(SCENARIO, "mc_comparison.rs")?;
     println!("{}", scenario.summary());
@@ -172,32 +174,4 @@ fn unpaired_half_width(sd1: Option<f64>, sd2: Option<f64>, n1: u64, n2: u64) -> 
     }
     let df = se2 * se2 / (v1 * v1 / (n1 - 1) as f64 + v2 * v2 / (n2 - 1) as f64);
     Some(t_quantile(0.975, df) * se2.sqrt())
-}
-
-/// The engine refuses to overwrite results (it offers to resume instead), so
-/// that a long run is never lost by mistake. An example is meant to be run
-/// again: remove the files a previous run of the engine wrote, and nothing else.
-fn clear_previous_results(dir: &Path) -> std::io::Result<()> {
-    if !dir.join("manifest.json").exists() && !dir.join(".mlgov").exists() {
-        return Ok(());
-    }
-    for file in [
-        "runs.csv",
-        "summary.csv",
-        "comparisons.csv",
-        "trajectories.csv",
-        "manifest.json",
-    ] {
-        let path = dir.join(file);
-        if path.exists() {
-            std::fs::remove_file(path)?;
-        }
-    }
-    for sub in [".mlgov", "charts"] {
-        let path = dir.join(sub);
-        if path.exists() {
-            std::fs::remove_dir_all(path)?;
-        }
-    }
-    Ok(())
 }

@@ -327,3 +327,23 @@ fn invalid_experiments_are_refused() {
     assert!(err(&e, &options(&dir, 1, None)).contains("`base` is used twice"));
     assert!(!dir.exists());
 }
+
+#[test]
+fn remove_results_clears_only_the_engines_files_so_a_run_can_repeat() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = reference(root.path());
+    fs::write(dir.join("notes.txt"), "mine").unwrap();
+    // A second run into the same folder is refused ...
+    assert!(run_experiment(&experiment(REPS, SEED), &options(&dir, 1, None)).is_err());
+    // ... until the previous results are removed; other files stay.
+    assert!(mlgov::experiment::remove_results(&dir).unwrap());
+    for name in ["runs.csv", "summary.csv", "manifest.json", ".mlgov"] {
+        assert!(!dir.join(name).exists(), "{name} left behind");
+    }
+    assert_eq!(fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    assert!(!mlgov::experiment::remove_results(&dir).unwrap());
+    run_experiment(&experiment(REPS, SEED), &options(&dir, 1, None)).unwrap();
+    let again = root.path().join("again");
+    run_experiment(&experiment(REPS, SEED), &options(&again, 1, None)).unwrap();
+    assert_same_outputs(&dir, &again);
+}

@@ -40,6 +40,30 @@ fn opt(v: Option<f64>) -> String {
     v.map(num).unwrap_or_default()
 }
 
+/// Removes the results an experiment wrote in `dir` (its tables, manifest,
+/// checkpoint and `charts/` folder) and nothing else; `Ok(false)` when there
+/// were none. `mlgov run` never does this (it refuses such a folder, so a
+/// long run is not lost by mistake); it is for programs, such as examples,
+/// that are meant to be run again into the same folder.
+pub fn remove_results(dir: &Path) -> std::io::Result<bool> {
+    if !dir.join(MANIFEST).exists() && !dir.join(STATE_DIR).exists() {
+        return Ok(false);
+    }
+    for name in [RUNS, SUMMARY, COMPARISONS, TRAJECTORIES, MANIFEST] {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::remove_file(path)?;
+        }
+    }
+    for sub in [STATE_DIR, "charts"] {
+        let path = dir.join(sub);
+        if path.exists() {
+            std::fs::remove_dir_all(path)?;
+        }
+    }
+    Ok(true)
+}
+
 /// Refuses an output directory that already holds results of a run.
 pub(crate) fn ensure_no_results(dir: &Path) -> Result<(), ExperimentError> {
     if dir.exists() && !dir.is_dir() {
