@@ -1,6 +1,6 @@
 //! Property tests: for random parameters anywhere in their allowed ranges,
-//! trust stays in [0, 1], costs are never negative and nothing is NaN or
-//! infinite.
+//! and partner groups joining at random months, trust stays in [0, 1],
+//! costs are never negative and nothing is NaN or infinite.
 
 use mlgov::partnership::{GovernanceModel, GovernanceParams};
 use mlgov::scenario::{Param, ScenarioSpec};
@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 /// A spec with every numeric parameter moved to `u[k]` of the way through
 /// its range (unbounded ranges are capped at 10).
-fn spec_at(u: &[f64], assignment: usize, flags: u8) -> ScenarioSpec {
+fn spec_at(u: &[f64], assignment: usize, flags: u8, joins: &[u32]) -> ScenarioSpec {
     let mut spec = ScenarioSpec::default();
     let mut k = 0;
     spec.for_each_param(&mut |slot| {
@@ -34,6 +34,12 @@ fn spec_at(u: &[f64], assignment: usize, flags: u8) -> ScenarioSpec {
     i.delivery_start = if flags & 8 != 0 { 3 } else { 0 };
     i.mixed_teams.teams = u32::from(flags >> 4 & 3);
     i.review.interval = u32::from(flags >> 6) * 4;
+    // The first two groups (one partner each) found the partnership; the
+    // others join in month 1 (half the time) or at a month up to 80, some
+    // after the 60 simulated months.
+    for (g, &j) in spec.partnership.partners.iter_mut().skip(2).zip(joins) {
+        g.join_month = if j <= 80 { 1 } else { j - 80 };
+    }
     spec
 }
 
@@ -46,8 +52,9 @@ proptest! {
         assignment in 0usize..27,
         flags in any::<u8>(),
         seed in any::<u64>(),
+        joins in proptest::collection::vec(1u32..=160, 8),
     ) {
-        let spec = spec_at(&u, assignment, flags);
+        let spec = spec_at(&u, assignment, flags, &joins);
         let params = GovernanceParams::from_spec(&spec).unwrap();
         let model = GovernanceModel;
         let run = run_single(&model, &params, 60, seed).unwrap();

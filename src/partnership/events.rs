@@ -157,8 +157,12 @@ pub(super) fn review(p: &GovernanceParams, st: &mut State, satisfaction: &[f64],
     };
     if positive {
         st.negative_reviews = 0;
-        for c in st.commitment.iter_mut() {
-            *c += 0.1 * (1.0 - *c);
+        // The current members' commitment widens (partners who left never
+        // act again; partners still to join bring their own commitment).
+        for (c, &member) in st.commitment.iter_mut().zip(&st.active) {
+            if member {
+                *c += 0.1 * (1.0 - *c);
+            }
         }
     } else {
         st.negative_reviews += 1;

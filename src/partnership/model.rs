@@ -96,8 +96,13 @@ pub struct State {
     pub phase_start: u32,
     /// Whether delivery was forced to start by `delivery_start`.
     pub forced: bool,
-    /// Whether each partner is still in the partnership.
+    /// Whether each partner is in the partnership: it has joined
+    /// (`join_month` ≤ t) and not left.
     pub active: Vec<bool>,
+    /// Partners that have joined so far, including those who have left
+    /// (`n_t` in `docs/model.md`): the base of the quorum and of the `|A|/n`
+    /// share of value added.
+    pub joined: usize,
     /// Capacity, grown by workshops.
     pub capacity: Vec<f64>,
     /// Commitment, widened by positive reviews.
@@ -116,7 +121,8 @@ pub struct State {
     pub view: DVector<f64>,
     /// Initial views (Friedkin–Johnsen u).
     pub anchor: Vec<f64>,
-    /// Initial dispersion of views (for alignment).
+    /// Dispersion of the initial views of the partners that have joined so
+    /// far (for alignment).
     pub initial_dispersion: f64,
     /// Learning stock in [0, 1].
     pub learning: f64,
@@ -306,9 +312,29 @@ impl Model for GovernanceModel {
         if n < 2 {
             return Err(ModelError::new("a partnership needs at least two partners"));
         }
+        // Founding partners: present from month 1. Later joiners are not
+        // members yet, but their evidence, contact and initial view are set
+        // up now (the view draws stay in partner order, so scenarios without
+        // late joiners draw exactly as before).
+        let founding: Vec<bool> = p.partners.iter().map(|q| q.join_month <= 1).collect();
+        let joined = founding.iter().filter(|&&f| f).count();
+        if joined < 2 {
+            return Err(ModelError::new(
+                "a partnership needs at least two partners present from month 1",
+            ));
+        }
         let mut behaviour_rng = SimRng::seed_from_u64(rng.next_u64());
         let mut intervention_rng = SimRng::seed_from_u64(rng.next_u64());
         let funding_rng = SimRng::seed_from_u64(rng.next_u64());
+        // Later joiners draw their initial views from a fourth generator,
+        // seeded only when there are any: the founders' draws, and the
+        // behaviour stream that follows them, are those of the partnership
+        // without the later joiners.
+        let mut joining_rng = if joined < n {
+            Some(SimRng::seed_from_u64(rng.next_u64()))
+        } else {
+            None
+        };
         let a = p.assignment;
         let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
         let mut r = vec![0.0; n * n];
@@ -341,17 +367,26 @@ impl Model for GovernanceModel {
         let anchor: Vec<f64> = p
             .partners
             .iter()
-            .map(|q| {
-                let z: f64 = rand_distr::StandardNormal.sample(&mut behaviour_rng);
+            .zip(&founding)
+            .map(|(q, &founder)| {
+                let z: f64 = match joining_rng.as_mut() {
+                    Some(later) if !founder => rand_distr::StandardNormal.sample(later),
+                    _ => rand_distr::StandardNormal.sample(&mut behaviour_rng),
+                };
                 0.5 + q.sector.view_offset() * p.sector_distance + p.spread * z
             })
             .collect();
         // Mixed teams: members drawn in turn from the sectors present.
         let mut team = vec![usize::MAX; n];
         if p.teams > 0 {
+            // Teams are formed from the founding partners.
             let mut pool: Vec<Vec<usize>> = Sector::ALL
                 .iter()
-                .map(|sec| (0..n).filter(|&i| p.partners[i].sector == *sec).collect())
+                .map(|sec| {
+                    (0..n)
+                        .filter(|&i| founding[i] && p.partners[i].sector == *sec)
+                        .collect()
+                })
                 .filter(|v: &Vec<usize>| !v.is_empty())
                 .collect();
             let mut order: Vec<usize> = Vec::new();
@@ -369,12 +404,19 @@ impl Model for GovernanceModel {
             }
         }
         let view = DVector::from_vec(anchor.clone());
-        let initial_dispersion = sd(&anchor).max(1e-9);
+        let initial_dispersion = if joined == n {
+            sd(&anchor)
+        } else {
+            let present: Vec<f64> = (0..n).filter(|&i| founding[i]).map(|i| anchor[i]).collect();
+            sd(&present)
+        }
+        .max(1e-9);
         let mut state = State {
             phase: Phase::Negotiate,
             phase_start: 1,
             forced: false,
-            active: vec![true; n],
+            active: founding,
+            joined,
             capacity: p.partners.iter().map(|q| q.capacity).collect(),
             commitment: p.partners.iter().map(|q| q.commitment).collect(),
             r,
@@ -443,8 +485,21 @@ impl Model for GovernanceModel {
     fn finish(&self, p: &GovernanceParams, st: &State, months: u32, out: &mut Vec<f64>) {
         let t = &st.totals;
         let months_f = f64::from(months.max(1));
-        let potential: f64 =
-            p.partners.iter().map(|q| q.capacity).sum::<f64>() * p.productivity * months_f;
+        // Every partner delivering every month it is a member: founders all
+        // `months`, a later joiner from its `join_month` on.
+        let founders: f64 = p
+            .partners
+            .iter()
+            .filter(|q| q.join_month <= 1)
+            .map(|q| q.capacity)
+            .sum();
+        let later: f64 = p
+            .partners
+            .iter()
+            .filter(|q| q.join_month > 1)
+            .map(|q| q.capacity * f64::from((months + 1).saturating_sub(q.join_month)))
+            .sum();
+        let potential = founders * p.productivity * months_f + later * p.productivity;
         let survived = st.phase != Phase::Dissolved;
         out.extend_from_slice(&[
             st.month.trust_mean,

@@ -77,6 +77,8 @@ pub struct Partner {
     pub commitment: f64,
     /// Domains the partner brings.
     pub domains: Vec<PolicyDomain>,
+    /// Month the partner joins (1: from the start).
+    pub join_month: u32,
 }
 
 /// Everything one run needs, flat and immutable. Field meanings and
@@ -115,9 +117,10 @@ pub struct GovernanceParams {
     pub exit_threshold: f64,
     /// `partnership.exit_rate`: monthly chance that a fully dissatisfied partner leaves.
     pub exit_rate: f64,
-    /// `partnership.min_partners`: the partnership dissolves below this many active partners.
+    /// `partnership.min_partners`: the partnership dissolves below this many active
+    /// partners (or below the number joined so far, if that is smaller).
     pub min_partners: usize,
-    /// `partnership.quorum`: share of the original partners that must remain.
+    /// `partnership.quorum`: share of the partners joined so far that must remain.
     pub quorum: f64,
     /// `partnership.risk`: trust both partners of a pair need before joint work.
     pub risk: f64,
@@ -230,6 +233,7 @@ impl GovernanceParams {
                     capacity: grp.capacity.value(),
                     commitment: grp.commitment.value(),
                     domains: grp.domains.clone(),
+                    join_month: grp.join_month,
                 });
             }
         }

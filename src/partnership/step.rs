@@ -98,6 +98,35 @@ fn blau(p: &GovernanceParams, ids: &[usize]) -> f64 {
         .sum::<f64>()
 }
 
+/// Partners whose `join_month` is `t` become active. Their trust evidence
+/// and contact have not changed since `init` (only pairs of active partners
+/// are updated), so they start from the prior; their view sits at its
+/// initial position (an inactive partner is fully stubborn). The reference
+/// dispersion of alignment becomes that of the initial views of every
+/// partner joined so far.
+fn join(p: &GovernanceParams, st: &mut State, t: u32) {
+    let mut any = false;
+    for (i, q) in p.partners.iter().enumerate() {
+        if q.join_month > 1 && q.join_month == t {
+            st.active[i] = true;
+            st.joined += 1;
+            any = true;
+        }
+    }
+    if any {
+        let values = &mut st.work.values;
+        values.clear();
+        values.extend(
+            p.partners
+                .iter()
+                .zip(&st.anchor)
+                .filter(|(q, _)| q.join_month <= t)
+                .map(|(_, &u)| u),
+        );
+        st.initial_dispersion = sd(values).max(1e-9);
+    }
+}
+
 /// One month: interventions, behaviour, trust, vision, costs, outputs,
 /// exits, review, phase change, funding, dissolution.
 pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
@@ -112,6 +141,11 @@ pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
         return;
     }
     let n = st.n();
+    // Partners joining this month (only when some are still to come, so
+    // that a scenario without late joiners runs exactly as before).
+    if st.joined < n {
+        join(p, st, t);
+    }
     let mut work = std::mem::take(&mut st.work);
     work.ids.clear();
     work.ids.extend((0..n).filter(|&i| st.active[i]));
@@ -304,7 +338,7 @@ pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
             * ownership(p)
             * (1.0 + 0.1 * teams_on)
             * ids.len() as f64
-            / n as f64;
+            / st.joined as f64;
     }
     let vol = ids
         .iter()
@@ -386,10 +420,12 @@ pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
             st.dissolved_by = Some("funding not renewed");
         }
     }
-    // 12. Dissolution when too few partners remain.
+    // 12. Dissolution when too few partners remain: the base is the
+    // partners that have joined so far, not those still to come.
     let remaining = st.active.iter().filter(|&&x| x).count();
     if st.phase != Phase::Dissolved
-        && (remaining < p.min_partners || (remaining as f64) < p.quorum * n as f64)
+        && (remaining < p.min_partners.min(st.joined)
+            || (remaining as f64) < p.quorum * st.joined as f64)
     {
         st.phase = Phase::Dissolved;
         st.dissolved_by = Some("too few partners");

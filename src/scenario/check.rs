@@ -630,6 +630,26 @@ pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
                 "must be in [1, 500], got 0",
             ));
         }
+        if g.join_month == 0 || g.join_month > 1200 {
+            problems.push(problem(
+                format!("partnership.partners[{k}].join_month"),
+                format!("must be in [1, 1200], got {}", g.join_month),
+            ));
+        }
+    }
+    let founding: u64 = p
+        .partners
+        .iter()
+        .filter(|g| g.join_month <= 1)
+        .map(|g| u64::from(g.count))
+        .sum();
+    if total >= 2 && founding < 2 {
+        problems.push(problem(
+            "partnership.partners",
+            format!(
+                "needs at least 2 partners present from month 1 (join_month = 1), got {founding}"
+            ),
+        ));
     }
     if p.min_partners == 0 || u64::from(p.min_partners) > total.max(1) {
         problems.push(problem(

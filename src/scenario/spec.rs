@@ -178,6 +178,9 @@ pub struct PartnerGroup {
     pub level: Level,
     /// Number of partners in the group.
     pub count: u32,
+    /// Month the group's partners join the partnership (1: from the start;
+    /// after `experiment.months`: never).
+    pub join_month: u32,
     /// Resources and competency to deliver, in (0, 1].
     pub capacity: Param,
     /// Propensity to keep commitments, in [0, 1].
@@ -193,6 +196,7 @@ impl Default for PartnerGroup {
             sector: Sector::Public,
             level: Level::Local,
             count: 1,
+            join_month: 1,
             capacity: 0.6.into(),
             commitment: 0.9.into(),
             domains: Vec::new(),
@@ -297,7 +301,7 @@ pub struct PartnershipSpec {
     pub exit_rate: Param,
     /// The partnership dissolves below this many active partners.
     pub min_partners: u32,
-    /// Share of the original partners that must remain; below it the partnership dissolves.
+    /// Share of the partners joined so far that must remain; below it the partnership dissolves.
     pub quorum: Param,
     /// Trust a partner needs before it takes the risk of joint work.
     pub risk: Param,
