@@ -4,7 +4,7 @@
 
 use mlgov::partnership::GovernanceModel;
 use mlgov::scenario::Scenario;
-use mlgov::sim::{Model, PARAMETER_STREAM, rng_from_seed, run_seed, run_single, stream_seed};
+use mlgov::sim::{Model, run_seed, run_single};
 
 /// Runs configurations `a` and `b` of `scenario` for `n` paired seeds and
 /// returns (mean of b − a, paired t statistic) of `metric`.
@@ -24,8 +24,7 @@ fn paired(scenario: &str, a: &str, b: &str, metric: &str, n: u64) -> (f64, f64) 
     for k in 0..n {
         let seed = run_seed(2024, k);
         let run = |i: usize| {
-            let p = (configs[i].sampler)(&mut rng_from_seed(stream_seed(seed, PARAMETER_STREAM)))
-                .unwrap();
+            let p = configs[i].params_for_run(seed).unwrap();
             run_single(&model, &p, months, seed).unwrap().finals[m]
         };
         diffs.push(run(ib) - run(ia));
