@@ -7,7 +7,7 @@
 //!
 //! | file stem | chart |
 //! |---|---|
-//! | `trajectories_<metric>` | median over months with 50% and 90% bands, per observable |
+//! | `trajectories_<metric>` | mean over runs, month by month, with 50% and 90% bands, per observable |
 //! | `comparison` | each configuration's final metrics with 95% CIs, baseline marked |
 //! | `differences` | paired differences from the baseline with 95% CIs |
 //! | `lloyd_grid` | the 27 conceive–manage–implement assignments coloured by a metric |
