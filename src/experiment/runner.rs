@@ -292,9 +292,14 @@ fn run_waves<M: Model>(
 fn progress_bar(total: u64, done: u64) -> ProgressBar {
     let pb = ProgressBar::new(total);
     if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  ETA {eta}",
+        "{bar:40} {pos}/{len} runs  {rate}  elapsed {elapsed}  ETA {eta}",
     ) {
-        pb.set_style(style);
+        pb.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} runs/s", state.per_sec());
+            },
+        ));
     }
     pb.set_position(done);
     pb
