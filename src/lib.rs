@@ -71,6 +71,12 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod sim;
 
+/// The Rust snippets of the user guide are compiled (and the ones that write
+/// nothing are run) as doctests, so the guide keeps up with the API.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/guide.md")]
+mod guide_snippets {}
+
 pub use experiment::{Experiment, RunOptions, run_experiment};
 pub use governance::{Assignment, Function, Level};
 pub use partnership::{GovernanceModel, GovernanceParams, Phase};
