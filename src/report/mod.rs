@@ -37,6 +37,7 @@ mod data;
 mod error;
 mod grid;
 mod render;
+mod scatter;
 mod sensitivity;
 mod style;
 mod tradeoff;

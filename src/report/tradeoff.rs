@@ -6,25 +6,17 @@
 //! frontier. Lloyd's warning that partnership "hassle" costs can be high is
 //! read off as how far right a configuration must move to gain value.
 
-use super::axes::{LabelPlacer, mesh, place_label};
+use super::axes::{LabelPlacer, mesh};
 use super::data::Results;
 use super::render::{Draw, DrawResult, footnote, frame};
-use super::style::{self, BASELINE, BLUE, INK, MUTED};
+use super::scatter::{self, ScatterPoint as Point};
+use super::style::{self, MUTED};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 const COST: &str = "transaction_cost_total";
 const VALUE: &str = "value_added_total";
-
-struct Point {
-    name: String,
-    x: f64,
-    y: f64,
-    x_ci: Option<(f64, f64)>,
-    y_ci: Option<(f64, f64)>,
-    baseline: bool,
-}
 
 /// A prepared trade-off chart.
 pub(crate) struct Tradeoff {
@@ -35,23 +27,7 @@ pub(crate) struct Tradeoff {
 impl Tradeoff {
     /// `None` when the summary lacks either metric.
     pub(crate) fn new(results: &Results) -> Option<Self> {
-        let baseline = results.baseline();
-        let points: Vec<Point> = results
-            .configurations
-            .iter()
-            .filter_map(|c| {
-                let cost = results.estimate(c, COST)?;
-                let value = results.estimate(c, VALUE)?;
-                Some(Point {
-                    name: c.clone(),
-                    x: cost.mean?,
-                    y: value.mean?,
-                    x_ci: cost.ci_low.zip(cost.ci_high),
-                    y_ci: value.ci_low.zip(value.ci_high),
-                    baseline: Some(c.as_str()) == baseline,
-                })
-            })
-            .collect();
+        let points = scatter::points(results, COST, VALUE);
         if points.is_empty() {
             return None;
         }
@@ -126,60 +102,11 @@ impl Draw for Tradeoff {
                 .collect();
             screen.draw(&DashedPathElement::new(line, 10, 7, MUTED.stroke_width(2)))?;
         }
-        for p in &self.points {
-            let colour = if p.baseline { BASELINE } else { BLUE };
-            let st = colour.mix(0.75).stroke_width(2);
-            for (a, b) in [
-                p.x_ci.map(|(a, b)| (px(a, p.y), px(b, p.y))),
-                p.y_ci.map(|(a, b)| (px(p.x, a), px(p.x, b))),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                screen.draw(&PathElement::new(vec![a, b], st))?;
-            }
-        }
         let (ax, ay) = px(x0, y1);
         let (bx, by) = px(x1, y0);
         let mut placer = LabelPlacer::new((ax, ay, bx, by));
-        for p in &self.points {
-            let at = px(p.x, p.y);
-            placer.occupy_point(at, 8);
-            for (a, b) in [
-                p.x_ci.map(|(a, b)| (px(a, p.y), px(b, p.y))),
-                p.y_ci.map(|(a, b)| (px(p.x, a), px(p.x, b))),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                placer.occupy_segment(a, b);
-            }
-            if p.baseline {
-                let (x, y) = at;
-                let d = 10;
-                screen.draw(&Polygon::new(
-                    vec![(x, y - d), (x + d, y), (x, y + d), (x - d, y)],
-                    BASELINE.filled(),
-                ))?;
-            } else {
-                screen.draw(&Circle::new(at, 7, BLUE.filled()))?;
-                screen.draw(&Circle::new(at, 7, WHITE.stroke_width(1)))?;
-            }
-        }
-        let mut order: Vec<&Point> = self.points.iter().collect();
-        order.sort_by_key(|p| !p.baseline);
-        let mut hidden = 0;
-        for p in order {
-            let text = if p.baseline {
-                style::bold(style::SMALL, INK)
-            } else {
-                style::text(style::SMALL, INK)
-            };
-            let label = style::truncate(&p.name, 24);
-            if !place_label(&screen, &mut placer, px(p.x, p.y), &label, text)? {
-                hidden += 1;
-            }
-        }
+        scatter::draw_points(&screen, &px, &self.points, 0.75, &mut placer)?;
+        let hidden = scatter::draw_labels(&screen, &px, &self.points, &mut placer)?;
         let mut note = String::from(
             "Points: mean over runs, whiskers: 95% CI. Black diamond: the baseline. Dashed: \
              configurations no other beats on both lower cost and higher value added.",

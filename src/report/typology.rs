@@ -4,10 +4,11 @@
 //! (final metrics `service_delivery` and `empowerment`), with 95% intervals
 //! on both axes where the summary has them.
 
-use super::axes::{LabelPlacer, mesh, place_label};
+use super::axes::{LabelPlacer, mesh};
 use super::data::Results;
 use super::render::{Draw, DrawResult, footnote, frame};
-use super::style::{self, BASELINE, BLUE, INK};
+use super::scatter::{self, ScatterPoint};
+use super::style::{self, INK};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -65,41 +66,16 @@ fn regions() -> [Region; 6] {
     ]
 }
 
-struct Placed {
-    name: String,
-    x: f64,
-    y: f64,
-    x_ci: Option<(f64, f64)>,
-    y_ci: Option<(f64, f64)>,
-    baseline: bool,
-}
-
 /// A prepared typology chart.
 pub(crate) struct Typology {
     subtitle: String,
-    points: Vec<Placed>,
+    points: Vec<ScatterPoint>,
 }
 
 impl Typology {
     /// `None` when the summary lacks `service_delivery` or `empowerment`.
     pub(crate) fn new(results: &Results) -> Option<Self> {
-        let baseline = results.baseline();
-        let points: Vec<Placed> = results
-            .configurations
-            .iter()
-            .filter_map(|c| {
-                let d = results.estimate(c, "service_delivery")?;
-                let e = results.estimate(c, "empowerment")?;
-                Some(Placed {
-                    name: c.clone(),
-                    x: d.mean?,
-                    y: e.mean?,
-                    x_ci: d.ci_low.zip(d.ci_high),
-                    y_ci: e.ci_low.zip(e.ci_high),
-                    baseline: Some(c.as_str()) == baseline,
-                })
-            })
-            .collect();
+        let points = scatter::points(results, "service_delivery", "empowerment");
         if points.is_empty() {
             return None;
         }
@@ -151,43 +127,10 @@ impl Draw for Typology {
         }
         // Whiskers, then points, then labels, so that labels stay readable.
         let px = |x: f64, y: f64| chart.backend_coord(&(x, y));
-        for p in &self.points {
-            let colour = if p.baseline { BASELINE } else { BLUE };
-            let st = colour.mix(0.7).stroke_width(2);
-            if let Some((a, b)) = p.x_ci {
-                screen.draw(&PathElement::new(vec![px(a, p.y), px(b, p.y)], st))?;
-            }
-            if let Some((a, b)) = p.y_ci {
-                screen.draw(&PathElement::new(vec![px(p.x, a), px(p.x, b)], st))?;
-            }
-        }
         let (x0, y0) = px(0.0, 1.0);
         let (x1, y1) = px(1.0, 0.0);
         let mut placer = LabelPlacer::new((x0, y0, x1, y1));
-        for p in &self.points {
-            let at = px(p.x, p.y);
-            placer.occupy_point(at, 8);
-            for (a, b) in [
-                p.x_ci.map(|(a, b)| (px(a, p.y), px(b, p.y))),
-                p.y_ci.map(|(a, b)| (px(p.x, a), px(p.x, b))),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                placer.occupy_segment(a, b);
-            }
-            if p.baseline {
-                let d = 10;
-                let (x, y) = at;
-                screen.draw(&Polygon::new(
-                    vec![(x, y - d), (x + d, y), (x, y + d), (x - d, y)],
-                    BASELINE.filled(),
-                ))?;
-            } else {
-                screen.draw(&Circle::new(at, 7, BLUE.filled()))?;
-                screen.draw(&Circle::new(at, 7, WHITE.stroke_width(1)))?;
-            }
-        }
+        scatter::draw_points(&screen, &px, &self.points, 0.7, &mut placer)?;
         // Region names are text too: keep point labels off them.
         for r in regions() {
             let (x, y) = px(r.x.0, r.y.1);
@@ -199,21 +142,7 @@ impl Draw for Typology {
                 y + 14 + 24 * r.name.len() as i32,
             ));
         }
-        let mut hidden = 0;
-        // The baseline is labelled first so that it always gets a spot.
-        let mut order: Vec<&Placed> = self.points.iter().collect();
-        order.sort_by_key(|p| !p.baseline);
-        for p in order {
-            let label = style::truncate(&p.name, 24);
-            let text = if p.baseline {
-                style::bold(style::SMALL, INK)
-            } else {
-                style::text(style::SMALL, INK)
-            };
-            if !place_label(&screen, &mut placer, px(p.x, p.y), &label, text)? {
-                hidden += 1;
-            }
-        }
+        let hidden = scatter::draw_labels(&screen, &px, &self.points, &mut placer)?;
         let mut note = String::from(
             "Points: mean over runs, whiskers: 95% CI. Black diamond: the baseline. \
              Regions after Lloyd's typology of partnerships.",
