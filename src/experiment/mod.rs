@@ -63,7 +63,7 @@ pub mod toy;
 
 pub use error::ExperimentError;
 pub use merge::merge_results;
-pub use output::remove_results;
+pub use output::{COMPARISON_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results};
 pub use runner::run_experiment;
 pub use shard::Shard;
 

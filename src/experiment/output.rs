@@ -24,6 +24,48 @@ pub(crate) const TRAJECTORIES: &str = "trajectories.csv";
 /// The manifest, written last: its presence means the directory is complete.
 pub(crate) const MANIFEST: &str = "manifest.json";
 
+/// The columns of `summary.csv`: one row per configuration × final metric.
+pub const SUMMARY_COLUMNS: [&str; 12] = [
+    "configuration",
+    "metric",
+    "n",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+    "p05",
+    "p25",
+    "p50",
+    "p75",
+    "p95",
+];
+
+/// The columns of `comparisons.csv`: one row per configuration other than
+/// the baseline × final metric (paired differences from the baseline).
+pub const COMPARISON_COLUMNS: [&str; 7] = [
+    "configuration",
+    "baseline",
+    "metric",
+    "n",
+    "mean_diff",
+    "ci95_low",
+    "ci95_high",
+];
+
+/// The columns of `trajectories.csv`: one row per configuration × month ×
+/// observable.
+pub const TRAJECTORY_COLUMNS: [&str; 9] = [
+    "configuration",
+    "month",
+    "metric",
+    "mean",
+    "p05",
+    "p25",
+    "p50",
+    "p75",
+    "p95",
+];
+
 /// The quantile levels of every table.
 const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
@@ -151,25 +193,7 @@ pub(crate) fn write_tables(
                 row
             })
         });
-    write_table(
-        dir,
-        SUMMARY,
-        &[
-            "configuration",
-            "metric",
-            "n",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-            "p05",
-            "p25",
-            "p50",
-            "p75",
-            "p95",
-        ],
-        summary,
-    )?;
+    write_table(dir, SUMMARY, &SUMMARY_COLUMNS, summary)?;
 
     let base = &info.configurations[info.baseline];
     let comparisons = info
@@ -192,20 +216,7 @@ pub(crate) fn write_tables(
                 ]
             })
         });
-    write_table(
-        dir,
-        COMPARISONS,
-        &[
-            "configuration",
-            "baseline",
-            "metric",
-            "n",
-            "mean_diff",
-            "ci95_low",
-            "ci95_high",
-        ],
-        comparisons,
-    )?;
+    write_table(dir, COMPARISONS, &COMPARISON_COLUMNS, comparisons)?;
 
     let (months, nobs) = (info.months as usize, info.observables.len());
     let trajectories = info
@@ -227,22 +238,7 @@ pub(crate) fn write_tables(
                 })
             })
         });
-    write_table(
-        dir,
-        TRAJECTORIES,
-        &[
-            "configuration",
-            "month",
-            "metric",
-            "mean",
-            "p05",
-            "p25",
-            "p50",
-            "p75",
-            "p95",
-        ],
-        trajectories,
-    )
+    write_table(dir, TRAJECTORIES, &TRAJECTORY_COLUMNS, trajectories)
 }
 
 /// How quantiles are estimated, as recorded in the manifest.

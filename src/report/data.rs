@@ -260,17 +260,7 @@ impl Results {
     }
 
     fn read_trajectories(&mut self, path: &Path) -> Result<(), ReportError> {
-        let required = [
-            "configuration",
-            "month",
-            "metric",
-            "mean",
-            "p05",
-            "p25",
-            "p50",
-            "p75",
-            "p95",
-        ];
+        let required = crate::experiment::TRAJECTORY_COLUMNS;
         let mut series: BTreeMap<(String, String), Vec<MonthStats>> = BTreeMap::new();
         let mut observables = Vec::new();
         let mut configurations = Vec::new();
