@@ -31,7 +31,10 @@ fn examples_lists_every_example_scenario_and_rust_example() {
     let out = mlgov(&repo(), &["examples"]);
     assert_eq!(out.status.code(), Some(0));
     let listing = text(&out.stdout);
-    for entry in std::fs::read_dir(repo().join("examples/scenarios")).unwrap() {
+    let scenario_files = std::fs::read_dir(repo().join("examples/scenarios"))
+        .unwrap()
+        .chain(std::fs::read_dir(repo().join("examples/teaching")).unwrap());
+    for entry in scenario_files {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();

@@ -1,6 +1,6 @@
-//! Every example scenario in `examples/scenarios/` checks, runs and produces
-//! complete results. The directory is read, so a new file is covered without
-//! editing this test.
+//! Every example scenario in `examples/scenarios/` and `examples/teaching/`
+//! checks, runs and produces complete results. The directories are read, so
+//! a new file is covered without editing this test.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,13 +9,18 @@ use std::process::{Command, Output};
 const REPLICATIONS: usize = 3;
 
 fn scenarios() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+    let mut files = Vec::new();
+    for sub in ["examples/scenarios", "examples/teaching"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(sub);
+        let mut here: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        assert!(!here.is_empty(), "no scenarios in {sub}");
+        here.sort();
+        files.extend(here);
+    }
     files
 }
 

@@ -1,7 +1,7 @@
 //! `mlgov init` and `mlgov examples`.
 
 use clap::Args;
-use mlgov::examples::{RUST_EXAMPLES, SCENARIOS, STARTER, find};
+use mlgov::examples::{RUST_EXAMPLES, SCENARIOS, STARTER, TEACHING, find};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,12 +63,20 @@ pub fn execute(args: InitArgs) -> anyhow::Result<ExitCode> {
 pub fn list() -> anyhow::Result<ExitCode> {
     let width = SCENARIOS
         .iter()
+        .chain(TEACHING)
         .map(|e| e.name.len())
         .chain(RUST_EXAMPLES.iter().map(|(n, _)| n.len()))
         .max()
         .unwrap_or(0);
     println!("Example scenarios (write one with `mlgov init --example NAME`):");
     for e in SCENARIOS {
+        println!("  {:width$}  {}", e.name, e.description());
+    }
+    println!();
+    println!(
+        "Teaching scenarios, the exercises of docs/teaching.md (also `mlgov init --example NAME`):"
+    );
+    for e in TEACHING {
         println!("  {:width$}  {}", e.name, e.description());
     }
     println!();

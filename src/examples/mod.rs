@@ -1,6 +1,7 @@
 //! The scenarios that ship with mlgov: the case scenarios of
-//! `examples/scenarios/` (listed by `mlgov examples`, written out by
-//! `mlgov init --example NAME`) and the commented starter scenario written
+//! `examples/scenarios/` and the exercise scenarios of `examples/teaching/`
+//! (`docs/teaching.md`), listed by `mlgov examples` and written out by
+//! `mlgov init --example NAME`, and the commented starter scenario written
 //! by `mlgov init`. They are compiled into the library, so an installed
 //! binary has them without the repository.
 //!
@@ -11,6 +12,7 @@
 //! assert!(!grid.description().is_empty());
 //! assert!(find("lloyd_gird").unwrap_err().contains("did you mean `lloyd_grid`"));
 //! assert!(SCENARIOS.len() >= 6);
+//! assert!(find("silos").unwrap().text.contains("governance.silos"));
 //! ```
 
 use crate::scenario::suggest;
@@ -26,9 +28,12 @@ pub struct ExampleScenario {
 
 macro_rules! example {
     ($name:literal) => {
+        example!("scenarios", $name)
+    };
+    ($dir:literal, $name:literal) => {
         ExampleScenario {
             name: $name,
-            text: include_str!(concat!("../../examples/scenarios/", $name, ".toml")),
+            text: include_str!(concat!("../../examples/", $dir, "/", $name, ".toml")),
         }
     };
 }
@@ -41,6 +46,16 @@ pub const SCENARIOS: &[ExampleScenario] = &[
     example!("basingstoke"),
     example!("workforce_boards"),
     example!("wholegrain"),
+];
+
+/// The scenarios of the lesson plan's exercises (`docs/teaching.md`), in
+/// exercise order.
+pub const TEACHING: &[ExampleScenario] = &[
+    example!("teaching", "needs"),
+    example!("teaching", "silos"),
+    example!("teaching", "early_delivery"),
+    example!("teaching", "connect"),
+    example!("teaching", "funding"),
 ];
 
 /// The commented starter scenario `mlgov init` writes.
@@ -87,8 +102,9 @@ impl ExampleScenario {
 /// (with the closest one).
 pub fn find(name: &str) -> Result<&'static ExampleScenario, String> {
     let wanted = name.strip_suffix(".toml").unwrap_or(name);
-    SCENARIOS.iter().find(|e| e.name == wanted).ok_or_else(|| {
-        let names: Vec<String> = SCENARIOS.iter().map(|e| e.name.to_string()).collect();
+    let all = || SCENARIOS.iter().chain(TEACHING);
+    all().find(|e| e.name == wanted).ok_or_else(|| {
+        let names: Vec<String> = all().map(|e| e.name.to_string()).collect();
         let hint = suggest(wanted, names.iter())
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
@@ -106,7 +122,7 @@ mod tests {
 
     #[test]
     fn every_example_and_the_starter_check() {
-        for e in SCENARIOS {
+        for e in SCENARIOS.iter().chain(TEACHING) {
             let s = Scenario::from_toml(e.text, e.name)
                 .unwrap_or_else(|err| panic!("{}: {err}", e.name));
             assert_eq!(
