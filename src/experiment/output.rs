@@ -24,6 +24,10 @@ pub(crate) const TRAJECTORIES: &str = "trajectories.csv";
 /// The manifest, written last: its presence means the directory is complete.
 pub(crate) const MANIFEST: &str = "manifest.json";
 
+/// Every file an experiment writes in its output folder (besides the
+/// checkpoint folder and the charts).
+const RESULT_FILES: [&str; 5] = [RUNS, SUMMARY, COMPARISONS, TRAJECTORIES, MANIFEST];
+
 /// The columns of `summary.csv`: one row per configuration × final metric.
 pub const SUMMARY_COLUMNS: [&str; 12] = [
     "configuration",
@@ -91,7 +95,7 @@ pub fn remove_results(dir: &Path) -> std::io::Result<bool> {
     if !dir.join(MANIFEST).exists() && !dir.join(STATE_DIR).exists() {
         return Ok(false);
     }
-    for name in [RUNS, SUMMARY, COMPARISONS, TRAJECTORIES, MANIFEST] {
+    for name in RESULT_FILES {
         let path = dir.join(name);
         if path.exists() {
             std::fs::remove_file(path)?;
@@ -114,14 +118,7 @@ pub(crate) fn ensure_no_results(dir: &Path) -> Result<(), ExperimentError> {
             "exists and is not a directory",
         ));
     }
-    for name in [
-        STATE_DIR,
-        RUNS,
-        SUMMARY,
-        COMPARISONS,
-        TRAJECTORIES,
-        MANIFEST,
-    ] {
+    for name in std::iter::once(STATE_DIR).chain(RESULT_FILES) {
         let path = dir.join(name);
         if path.exists() {
             return Err(ExperimentError::OutputExists {

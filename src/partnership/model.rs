@@ -4,7 +4,7 @@
 //! and the code follows the same order and symbols.
 
 use super::params::{GovernanceParams, Sector};
-use super::step::sd;
+use super::step::joined_dispersion;
 use crate::governance::Level;
 use crate::sim::{Model, ModelError, SimRng};
 use nalgebra::{DMatrix, DVector};
@@ -404,13 +404,7 @@ impl Model for GovernanceModel {
             }
         }
         let view = DVector::from_vec(anchor.clone());
-        let initial_dispersion = if joined == n {
-            sd(&anchor)
-        } else {
-            let present: Vec<f64> = (0..n).filter(|&i| founding[i]).map(|i| anchor[i]).collect();
-            sd(&present)
-        }
-        .max(1e-9);
+        let initial_dispersion = joined_dispersion(p, &anchor, 1, &mut Vec::with_capacity(n));
         let mut state = State {
             phase: Phase::Negotiate,
             phase_start: 1,

@@ -114,17 +114,27 @@ fn join(p: &GovernanceParams, st: &mut State, t: u32) {
         }
     }
     if any {
-        let values = &mut st.work.values;
-        values.clear();
-        values.extend(
-            p.partners
-                .iter()
-                .zip(&st.anchor)
-                .filter(|(q, _)| q.join_month <= t)
-                .map(|(_, &u)| u),
-        );
-        st.initial_dispersion = sd(values).max(1e-9);
+        st.initial_dispersion = joined_dispersion(p, &st.anchor, t, &mut st.work.values);
     }
+}
+
+/// The reference dispersion of alignment at month `t`: the spread of the
+/// initial views of every partner joined by then (`buf` is scratch space).
+pub(super) fn joined_dispersion(
+    p: &GovernanceParams,
+    anchor: &[f64],
+    t: u32,
+    buf: &mut Vec<f64>,
+) -> f64 {
+    buf.clear();
+    buf.extend(
+        p.partners
+            .iter()
+            .zip(anchor)
+            .filter(|(q, _)| q.join_month <= t)
+            .map(|(_, &u)| u),
+    );
+    sd(buf).max(1e-9)
 }
 
 /// One month: interventions, behaviour, trust, vision, costs, outputs,
