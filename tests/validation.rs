@@ -2,7 +2,7 @@
 
 use mlgov::governance::Level;
 use mlgov::partnership::{
-    AsymmetricTrust, BetaTrust, degroot_weights, friedkin_johnsen_equilibrium,
+    AsymmetricTrust, BetaTrust, VisionError, degroot_weights, friedkin_johnsen_equilibrium,
     friedkin_johnsen_step, uniform_policy_loss,
 };
 use mlgov::sim::rng_from_seed;
@@ -92,6 +92,182 @@ fn friedkin_johnsen_tends_to_degroot_consensus_as_susceptibility_tends_to_one() 
         last_gap = gap;
     }
     assert!(last_gap < 1e-4, "gap {last_gap}");
+}
+
+#[test]
+fn degroot_weights_of_a_nearly_decomposable_pair_keep_relative_accuracy() {
+    // W = [[1-a, a], [b, 1-b]] with a tiny: s = (b, a)/(a+b); the small weight
+    // must come out with full relative accuracy (power iteration would need
+    // ~1/a steps here).
+    let (a, b) = (1e-13, 0.2);
+    let w = DMatrix::from_row_slice(2, 2, &[1.0 - a, a, b, 1.0 - b]);
+    let s = degroot_weights(&w).unwrap();
+    let small = a / (a + b);
+    assert!(((s[1] - small) / small).abs() < 1e-9, "s = {s}");
+    assert!((s[0] - b / (a + b)).abs() < 1e-15);
+}
+
+#[test]
+fn degroot_weights_without_self_weight_need_only_aperiodicity() {
+    // Cycles 0→1→0 (length 2) and 0→1→2→0 (length 3): gcd 1, so a consensus
+    // exists. s = sW gives s = (0.4, 0.4, 0.2).
+    let w = DMatrix::from_row_slice(3, 3, &[0.0, 1.0, 0.0, 0.5, 0.0, 0.5, 1.0, 0.0, 0.0]);
+    let s = degroot_weights(&w).unwrap();
+    let expected = DVector::from_vec(vec![0.4, 0.4, 0.2]);
+    assert!((&s - &expected).amax() < 1e-15, "s = {s}");
+    let x0 = DVector::from_vec(vec![1.0, 0.0, 0.5]);
+    let mut x = x0.clone();
+    for _ in 0..500 {
+        x = &w * x;
+    }
+    let consensus = s.dot(&x0);
+    assert!(x.iter().all(|v| (v - consensus).abs() < 1e-12), "x = {x}");
+}
+
+#[test]
+fn degroot_weights_refuse_reducible_matrices() {
+    // Two groups that never hear each other: each reaches its own consensus.
+    let w = DMatrix::from_row_slice(
+        4,
+        4,
+        &[
+            0.6, 0.4, 0.0, 0.0, 0.3, 0.7, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.0, 0.0, 0.2, 0.8,
+        ],
+    );
+    let err = degroot_weights(&w).unwrap_err();
+    assert_eq!(
+        err,
+        VisionError::Reducible {
+            listener: 0,
+            speaker: 2
+        }
+    );
+    assert!(err.to_string().contains("reducible"), "{err}");
+    // The dynamics confirm it: the two groups settle at different values.
+    let mut x = DVector::from_vec(vec![0.0, 0.2, 0.8, 1.0]);
+    for _ in 0..500 {
+        x = &w * x;
+    }
+    assert!((x[0] - x[3]).abs() > 0.5);
+}
+
+#[test]
+fn degroot_weights_refuse_periodic_matrices() {
+    // A 2-cycle permutation: x(t) swaps for ever.
+    let w = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 1.0, 0.0]);
+    let err = degroot_weights(&w).unwrap_err();
+    assert_eq!(err, VisionError::Periodic { period: 2 });
+    assert!(err.to_string().contains("period 2"), "{err}");
+    let x0 = DVector::from_vec(vec![0.0, 1.0]);
+    assert_eq!(&w * &w * &x0, x0);
+    assert_ne!(&w * &x0, x0);
+    // A 3-cycle permutation has period 3.
+    let w = DMatrix::from_row_slice(3, 3, &[0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
+    assert_eq!(
+        degroot_weights(&w),
+        Err(VisionError::Periodic { period: 3 })
+    );
+}
+
+fn singular_condition(result: Result<DVector<f64>, VisionError>) -> f64 {
+    match result {
+        Err(VisionError::Singular { condition, limit }) => {
+            assert_eq!(limit, 1e12);
+            assert!(condition > limit);
+            condition
+        }
+        other => panic!("expected VisionError::Singular, got {other:?}"),
+    }
+}
+
+#[test]
+fn friedkin_johnsen_refuses_full_susceptibility() {
+    // Λ = I: I − W is singular for every row-stochastic W (W1 = 1).
+    for seed in 0..10 {
+        let w = random_stochastic(5, 200 + seed);
+        let u = DVector::from_fn(5, |i, _| i as f64 / 4.0);
+        let err = friedkin_johnsen_equilibrium(&w, &DVector::from_element(5, 1.0), &u);
+        singular_condition(err.clone());
+        assert!(err.unwrap_err().to_string().contains("condition number"));
+    }
+}
+
+#[test]
+fn friedkin_johnsen_refuses_a_closed_group_without_anchor() {
+    // Block-diagonal W; the first group is fully susceptible, the second is
+    // not. I − ΛW is singular although Λ ≠ I.
+    let w = DMatrix::from_row_slice(
+        4,
+        4,
+        &[
+            0.6, 0.4, 0.0, 0.0, 0.3, 0.7, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.0, 0.0, 0.2, 0.8,
+        ],
+    );
+    let u = DVector::from_vec(vec![0.0, 0.2, 0.8, 1.0]);
+    let lam = DVector::from_vec(vec![1.0, 1.0, 0.5, 0.5]);
+    singular_condition(friedkin_johnsen_equilibrium(&w, &lam, &u));
+    // One anchored partner in the first group is enough: the equilibrium
+    // exists and the iteration reaches it.
+    let lam = vec![1.0, 0.9, 0.5, 0.5];
+    let x = friedkin_johnsen_equilibrium(&w, &DVector::from_vec(lam.clone()), &u).unwrap();
+    let mut it = u.clone();
+    let mut scratch = DVector::zeros(4);
+    for _ in 0..20_000 {
+        friedkin_johnsen_step(&w, &lam, u.as_slice(), &mut it, &mut scratch);
+    }
+    assert!((&it - &x).amax() < 1e-10, "{it} vs {x}");
+}
+
+#[test]
+fn friedkin_johnsen_condition_number_matches_its_closed_form() {
+    // W = J/n (everyone listens equally to all) and Λ = λI: I − λW has
+    // eigenvalues 1 − λ (on 1) and 1 (on 1⊥), so its condition number is
+    // 1/(1 − λ), and x* = (1 − λ)u + λ·mean(u)·1 exactly.
+    let n = 4;
+    let w = DMatrix::from_element(n, n, 1.0 / n as f64);
+    let u = DVector::from_vec(vec![0.1, 0.9, 0.4, 0.6]);
+    let mean = u.mean();
+    // Nearly singular: refused, naming the condition number it has. The
+    // smallest singular value carries an absolute error near 1e-16, so the
+    // reported figure is accurate to a few per cent up to about 1e14 (at
+    // 1e15 it is already ~10% off, and at λ = 1 meaningless but huge).
+    for gap in [0.0, 1e-15] {
+        let lam = DVector::from_element(n, 1.0 - gap);
+        singular_condition(friedkin_johnsen_equilibrium(&w, &lam, &u));
+    }
+    for gap in [5e-13, 1e-13, 1e-14] {
+        let lam = 1.0 - gap;
+        let condition = singular_condition(friedkin_johnsen_equilibrium(
+            &w,
+            &DVector::from_element(n, lam),
+            &u,
+        ));
+        let exact = 1.0 / (1.0 - lam);
+        assert!(
+            (condition / exact - 1.0).abs() < 0.05,
+            "condition {condition:e} vs {exact:e}"
+        );
+    }
+    // Ill-conditioned but under the limit: accepted and accurate.
+    for gap in [1e-6, 1e-9, 2e-12] {
+        let lam = 1.0 - gap;
+        let x = friedkin_johnsen_equilibrium(&w, &DVector::from_element(n, lam), &u).unwrap();
+        let exact = u.map(|ui| (1.0 - lam) * ui + lam * mean);
+        assert!((&x - &exact).amax() < 1e-4, "gap {gap}: {x} vs {exact}");
+    }
+}
+
+#[test]
+fn friedkin_johnsen_refuses_nearly_full_susceptibility_on_random_matrices() {
+    for seed in 0..10 {
+        let w = random_stochastic(6, 300 + seed);
+        let u = DVector::from_fn(6, |i, _| (i as f64 * 0.37).sin().abs());
+        singular_condition(friedkin_johnsen_equilibrium(
+            &w,
+            &DVector::from_element(6, 1.0 - 1e-15),
+            &u,
+        ));
+    }
 }
 
 #[test]
