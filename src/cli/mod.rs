@@ -8,6 +8,7 @@ pub mod run;
 pub mod sensitivity;
 pub mod simulate;
 
+use mlgov::experiment::DirLock;
 use mlgov::report::write_atomic;
 use mlgov::scenario::Scenario;
 use std::path::Path;
@@ -57,4 +58,11 @@ pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExitCode>
         eprintln!("error: cannot write {}: {e}", path.display());
         ExitCode::from(1)
     })
+}
+
+/// Locks a results directory for writing (see [`DirLock`]): refuses at once,
+/// naming the holder, when another process writes it. The directory is
+/// created if needed; hold the lock until the command is done writing.
+pub fn lock_dir(dir: &Path) -> anyhow::Result<DirLock> {
+    Ok(DirLock::acquire(dir)?)
 }

@@ -22,6 +22,11 @@ pub fn execute(args: PlotArgs) -> anyhow::Result<ExitCode> {
     if let Some(metric) = args.metric {
         opts = opts.with_grid_metric(metric);
     }
+    let _lock = if args.dir.is_dir() {
+        Some(super::lock_dir(&args.dir)?)
+    } else {
+        None
+    };
     let written = render_all(&args.dir, &opts)
         .with_context(|| format!("cannot draw the charts of {}", args.dir.display()))?;
     if written.is_empty() {

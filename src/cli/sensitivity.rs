@@ -140,6 +140,7 @@ where
          = {} runs of {months} months",
         evaluations as u128 * u128::from(replications)
     );
+    let _lock = super::lock_dir(&args.out)?;
     let bar = progress_bar(evaluations as u64);
     let result = analyse_model(model, space, &settings, &|| bar.inc(1))
         .with_context(|| format!("{method} analysis of {scenario} failed"))?;

@@ -36,6 +36,18 @@ pub enum ExperimentError {
         /// Why not (e.g. which setting differs).
         problem: String,
     },
+    /// Another process is writing the directory (it holds its lock).
+    #[error(
+        "{} is being written by another mlgov process ({}); only one may write a results directory at a time: wait for it to finish or stop it",
+        dir.display(),
+        holder.map_or("PID unknown".to_string(), |p| format!("PID {p}"))
+    )]
+    Locked {
+        /// The results directory.
+        dir: PathBuf,
+        /// The process holding the lock, as recorded in its lock file.
+        holder: Option<u32>,
+    },
     /// The directories given to `mlgov merge` do not form one complete experiment.
     #[error("cannot merge: {0}")]
     Merge(String),

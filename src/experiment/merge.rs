@@ -10,7 +10,7 @@
 use super::aggregate::Aggregate;
 use super::output::{self, Manifest, RUNS};
 use super::state::State;
-use super::{ExperimentError, MergeOutcome, Shard};
+use super::{DirLock, ExperimentError, MergeOutcome, Shard};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,9 +22,24 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
     if dirs.is_empty() {
         return Err(ExperimentError::Merge("no shard directories given".into()));
     }
+    // The output and every shard are locked until the merge is written, so
+    // no run writes them meanwhile.
+    let mut locks = vec![DirLock::acquire(out)?];
     output::ensure_no_results(out)?;
+    let mut locked = vec![fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf())];
     let mut shards: Vec<(PathBuf, Shard, State)> = Vec::with_capacity(dirs.len());
     for dir in dirs {
+        if !dir.is_dir() {
+            return Err(ExperimentError::Merge(format!(
+                "{} is not a directory: give the output directories of `mlgov run --shard`",
+                dir.display()
+            )));
+        }
+        let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        if !locked.contains(&canonical) {
+            locks.push(DirLock::acquire(dir)?);
+            locked.push(canonical);
+        }
         let state = State::load(dir)?.ok_or_else(|| {
             ExperimentError::Merge(format!(
                 "{} has no .mlgov/state.bin: is it the output directory of `mlgov run`?",

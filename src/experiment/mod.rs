@@ -54,6 +54,7 @@
 
 mod aggregate;
 mod error;
+mod lock;
 mod merge;
 mod output;
 mod runner;
@@ -62,6 +63,7 @@ mod state;
 pub mod toy;
 
 pub use error::ExperimentError;
+pub use lock::{DirLock, LOCK_FILE};
 pub use merge::merge_results;
 pub use output::{COMPARISON_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results};
 pub use runner::run_experiment;

@@ -6,7 +6,7 @@ use super::aggregate::{Aggregate, BlockResult, ConfigBlock};
 use super::output::{self, Manifest, RUNS, num};
 use super::state::{Info, State};
 use super::{
-    BLOCK_SIZE, BLOCKS_PER_THREAD_PER_WAVE, Experiment, ExperimentError, MAX_REPLICATIONS,
+    BLOCK_SIZE, BLOCKS_PER_THREAD_PER_WAVE, DirLock, Experiment, ExperimentError, MAX_REPLICATIONS,
     RunOptions, RunOutcome,
 };
 use crate::analysis::{Moments, quantize};
@@ -34,6 +34,8 @@ pub fn run_experiment<M: Model>(
     let started = Instant::now();
     let info = validate(exp, opts)?;
     let dir = opts.out.as_path();
+    // Held until this function returns: no other process writes `dir` meanwhile.
+    let _lock = DirLock::acquire(dir)?;
     let (mut state, resumed) = prepare(dir, &info, opts.resume)?;
     let elapsed_before = state.elapsed;
     let elapsed = || elapsed_before + started.elapsed().as_secs_f64();
