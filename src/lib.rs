@@ -65,6 +65,7 @@ pub mod assess;
 pub mod examples;
 pub mod experiment;
 pub mod governance;
+pub mod input;
 pub mod partnership;
 pub mod report;
 pub mod scenario;

@@ -147,3 +147,480 @@ fn concurrent_resumes_never_duplicate_rows() {
         );
     }
 }
+
+fn run_ok(args: &[&str]) {
+    let out = mlgov(args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+}
+
+/// A finished run of `replications` into `dir` after stopping it partway:
+/// the checkpoint covers some rows and `runs.csv` holds them.
+fn partial_run(sc: &Path, dir: &Path) {
+    run_ok(&[
+        "run",
+        s(sc),
+        "--out",
+        s(dir),
+        "--no-plots",
+        "--threads",
+        "1",
+    ]);
+    // Turn the finished run into an interrupted one is not possible from
+    // outside; instead every test damages a finished run and resumes it,
+    // which verifies all its rows just the same.
+}
+
+/// Guarantee 3: a damaged, inserted, duplicated or truncated row of
+/// runs.csv is refused by --resume, naming the file and the line, and so is
+/// a changed value in a well-formed row.
+#[test]
+fn damaged_rows_are_refused_on_resume_naming_the_line() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 24);
+    let fresh = root.path().join("fresh");
+    partial_run(&sc, &fresh);
+    let good = fs::read_to_string(fresh.join("runs.csv")).unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    assert_eq!(lines.len(), 1 + 24 * 2);
+    let join = |ls: &[&str]| ls.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let mut one_byte = lines.clone();
+    let inserted = format!("{}x,", &lines[5][..0]) + lines[5];
+    one_byte[5] = &inserted;
+    let mut extra_field = lines.clone();
+    let with_comma = lines[7].to_string() + ",";
+    extra_field[7] = &with_comma;
+    let mut duplicated = lines.clone();
+    duplicated.insert(10, lines[9]);
+    let mut changed = lines.clone();
+    // One digit of a value changed: same length, still a well-formed row.
+    let at = lines[12].rfind(|c: char| c.is_ascii_digit()).unwrap();
+    let digit = if &lines[12][at..=at] == "1" { "2" } else { "1" };
+    let bumped = format!("{}{digit}{}", &lines[12][..at], &lines[12][at + 1..]);
+    changed[12] = &bumped;
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("byte inserted", join(&one_byte), "line 6"),
+        ("field added", join(&extra_field), "line 8"),
+        ("row duplicated", join(&duplicated), "line 11"),
+        ("value changed", join(&changed), "checksum mismatch"),
+        (
+            "truncated",
+            good[..good.len() - 40].to_string(),
+            "truncated",
+        ),
+        (
+            "cut mid-row",
+            join(&lines[..20]) + &lines[20][..5],
+            "line 21",
+        ),
+    ];
+    for (what, text, expected) in cases {
+        let dir = root.path().join(what.replace(' ', "_"));
+        partial_run(&sc, &dir);
+        fs::write(dir.join("runs.csv"), &text).unwrap();
+        let out = mlgov(&["run", s(&sc), "--out", s(&dir), "--resume", "--no-plots"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains(&dir.join("runs.csv").display().to_string()) && err.contains(expected),
+            "{what}: {err}"
+        );
+        assert!(err.contains("cannot be trusted"), "{what}: {err}");
+        assert_eq!(
+            fs::read_to_string(dir.join("runs.csv")).unwrap(),
+            text,
+            "{what}: untouched"
+        );
+    }
+}
+
+/// Guarantee 3: merge verifies every shard's rows the same way.
+#[test]
+fn damaged_shard_rows_are_refused_by_merge() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 24);
+    let shard = |k: u32| root.path().join(format!("shard-{k}"));
+    for k in 1..=2 {
+        let spec = format!("{k}/2");
+        run_ok(&[
+            "run",
+            s(&sc),
+            "--out",
+            s(&shard(k)),
+            "--shard",
+            &spec,
+            "--no-plots",
+        ]);
+    }
+    let path = shard(2).join("runs.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let damaged = lines[3].replacen(',', ",1", 1);
+    lines[3] = &damaged;
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let merged = root.path().join("merged");
+    let out = mlgov(&["merge", s(&shard(1)), s(&shard(2)), "--out", s(&merged)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("{} line 4", path.display())), "{err}");
+    assert!(!merged.join("runs.csv").exists());
+}
+
+/// Guarantee 4: a run stopped before its first checkpoint (only `.mlgov/`
+/// with a partial `state.bin.tmp`) is restarted cleanly by --resume, and a
+/// `.tmp` file never makes a directory look finished to merge.
+#[test]
+fn a_run_stopped_before_its_first_checkpoint_resumes() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let single = root.path().join("single");
+    run_ok(&["run", s(&sc), "--out", s(&single), "--no-plots"]);
+    let dir = root.path().join("dir");
+    fs::create_dir_all(dir.join(".mlgov")).unwrap();
+    // As if the disk filled while the first checkpoint was written.
+    let state = fs::read(single.join(".mlgov/state.bin")).unwrap();
+    fs::write(dir.join(".mlgov/state.bin.tmp"), &state[..state.len() / 2]).unwrap();
+    let out = mlgov(&["merge", s(&dir), "--out", s(&root.path().join("m"))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("has no .mlgov/state.bin"),
+        "{}",
+        stderr(&out)
+    );
+    // A complete-looking state under a .tmp name is not finished either.
+    fs::write(dir.join(".mlgov/state.bin.tmp"), &state).unwrap();
+    let out = mlgov(&["merge", s(&dir), "--out", s(&root.path().join("m"))]);
+    assert_eq!(out.status.code(), Some(1));
+    run_ok(&["run", s(&sc), "--out", s(&dir), "--resume", "--no-plots"]);
+    for f in [
+        "runs.csv",
+        "summary.csv",
+        "comparisons.csv",
+        "trajectories.csv",
+    ] {
+        assert_eq!(
+            fs::read(dir.join(f)).unwrap(),
+            fs::read(single.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // Results without a checkpoint cannot be verified: refused, truthfully.
+    let orphan = root.path().join("orphan");
+    fs::create_dir_all(&orphan).unwrap();
+    fs::copy(single.join("runs.csv"), orphan.join("runs.csv")).unwrap();
+    let out = mlgov(&["run", s(&sc), "--out", s(&orphan), "--resume", "--no-plots"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("runs.csv but no checkpoint") && err.contains("rm -r"),
+        "{err}"
+    );
+}
+
+/// Guarantee 3: a damaged directory is refused with the command that starts
+/// it afresh.
+#[test]
+fn a_damaged_directory_names_the_command_that_starts_afresh() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let dir = root.path().join("out");
+    run_ok(&["run", s(&sc), "--out", s(&dir), "--no-plots"]);
+    fs::write(dir.join("runs.csv"), "configuration\n").unwrap();
+    let out = mlgov(&["run", s(&sc), "--out", s(&dir), "--resume", "--no-plots"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = err
+        .lines()
+        .find_map(|l| l.strip_prefix("start afresh with: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            &line.replace(" mlgov ", &format!(" {} ", env!("CARGO_BIN_EXE_mlgov"))),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "{line}");
+    assert!(dir.join("manifest.json").exists());
+}
+
+/// Guarantee 4: SIGTERM and SIGINT stop `mlgov run` after saving a
+/// checkpoint, print one line with the --resume command, and exit 143 / 130;
+/// that command finishes the run with the same rows as an uninterrupted one.
+#[cfg(unix)]
+#[test]
+fn signals_save_and_print_the_resume_command() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8_000);
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
+        let dir = root.path().join(format!("sig{signal}"));
+        let child = Command::new(env!("CARGO_BIN_EXE_mlgov"))
+            .args([
+                "run",
+                s(&sc),
+                "--out",
+                s(&dir),
+                "--no-plots",
+                "--threads",
+                "1",
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the first rows, then signal.
+        let runs = dir.join("runs.csv");
+        let started = std::time::Instant::now();
+        while fs::metadata(&runs).map_or(0, |m| m.len()) < 5000 {
+            assert!(started.elapsed().as_secs() < 60, "the run did not start");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{err}");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "{err}");
+        assert!(lines[0].starts_with("interrupted by SIG"), "{err}");
+        let (_, command) = lines[0].split_once("continue with: ").unwrap();
+        assert!(command.ends_with("--resume"), "{command}");
+        assert!(!dir.join("manifest.json").exists());
+        if signal == libc::SIGTERM {
+            let resumed = mlgov(&["run", s(&sc), "--out", s(&dir), "--no-plots", "--resume"]);
+            assert!(resumed.status.success(), "{}", stderr(&resumed));
+            let single = root.path().join("single");
+            run_ok(&["run", s(&sc), "--out", s(&single), "--no-plots"]);
+            for f in ["runs.csv", "summary.csv", "trajectories.csv"] {
+                assert_eq!(
+                    fs::read(dir.join(f)).unwrap(),
+                    fs::read(single.join(f)).unwrap()
+                );
+            }
+        }
+    }
+}
+
+/// Guarantee 5: option values out of range are usage errors (exit 2) on
+/// every subcommand, and run failures exit 1.
+#[test]
+fn usage_errors_exit_2_and_failures_exit_1() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 4);
+    let out = root.path().join("out");
+    let o = s(&out);
+    let sens = |extra: &[&'static str]| {
+        let mut v = vec!["sensitivity", s(&sc), "--out", o];
+        v.extend_from_slice(extra);
+        v
+    };
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", s(&sc), "--out", o, "--replications", "0"],
+        vec!["run", s(&sc), "--out", o, "--threads", "0"],
+        vec!["run", s(&sc), "--out", o, "--threads", "100000"],
+        vec!["run", s(&sc), "--out", o, "--shard", "3/2"],
+        vec!["run", s(&sc), "--out", o, "--replications", "99999999999"],
+        sens(&["--method", "sobel", "--samples", "32"]),
+        sens(&["--method", "morris", "--samples", "1"]),
+        sens(&["--method", "morris", "--samples", "10", "--threads", "0"]),
+        sens(&[
+            "--method",
+            "morris",
+            "--samples",
+            "10",
+            "--threads",
+            "100000",
+        ]),
+        sens(&["--method", "sobol", "--samples", "1000000000"]),
+        vec!["simulate", s(&sc), "--out", o, "--months", "0"],
+    ];
+    for args in cases {
+        let r = mlgov(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {}", stderr(&r));
+        assert!(
+            stderr(&r).starts_with("error: "),
+            "{args:?}: {}",
+            stderr(&r)
+        );
+    }
+    assert!(!out.exists(), "a refused command creates nothing");
+    // A run failure: the output is a file.
+    fs::write(&out, "x").unwrap();
+    let r = mlgov(&["simulate", s(&sc), "--out", o, "--configuration", "nope"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+}
+
+/// Guarantee 2: work beyond the limits is refused up front with its size and
+/// the limit, and the `--max-*` options raise the limits.
+#[test]
+fn oversized_work_is_refused_up_front() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 100);
+    let out = root.path().join("out");
+    let r = mlgov(&["run", s(&sc), "--out", s(&out), "--max-run-months", "2399"]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("2 configurations × 100 replications × 12 months = 2400 simulated months")
+            && err.contains("limit of 2399"),
+        "{err}"
+    );
+    let r = mlgov(&["run", s(&sc), "--out", s(&out), "--max-memory-mb", "0"]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("MiB needed") && err.contains("limit of 0 MiB"),
+        "{err}"
+    );
+    assert!(!out.join("runs.csv").exists());
+    run_ok(&[
+        "run",
+        s(&sc),
+        "--out",
+        s(&out),
+        "--max-run-months",
+        "2400",
+        "--no-plots",
+    ]);
+    // Sensitivity: the design size is checked before it is built.
+    let r = mlgov(&[
+        "sensitivity",
+        s(&sc),
+        "--method",
+        "morris",
+        "--samples",
+        "100",
+        "--out",
+        s(&root.path().join("m")),
+        "--max-evaluations",
+        "299",
+    ]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("= 300 design points") && err.contains("limit of 299"),
+        "{err}"
+    );
+    // A grid of more than MAX_CONFIGURATIONS is refused by check, at once.
+    let values = (0..10)
+        .map(|k| format!("0.{k}1"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let grid = root.path().join("grid.toml");
+    fs::write(
+        &grid,
+        format!(
+            "[experiment]\nassignments = \"all\"\n[experiment.grid]\n\
+             \"partnership.trust.prior\" = [{values}]\n\"partnership.exit_rate\" = [{values}]\n\
+             \"partnership.trust.forgetting\" = [{}]\n",
+            (0..10)
+                .map(|k| format!("0.9{k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let r = mlgov(&["check", s(&grid)]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "gives 27000 configurations (1 variants × 27 assignments × 1000 grid combinations), more than the limit of {}",
+            mlgov::scenario::MAX_CONFIGURATIONS
+        )),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+/// Guarantee 5: field errors name the path, range and value for whole
+/// numbers of every width, all together; variants may not set experiment
+/// settings; FIFOs and devices are refused without waiting.
+#[test]
+fn input_contract() {
+    let root = tempfile::tempdir().unwrap();
+    let bad = root.path().join("bad.toml");
+    fs::write(
+        &bad,
+        "[experiment]\nmonths = 4294967296\nreplications = 0\n\
+         [[partnership.partners]]\ncount = 99999999999\n\
+         [[variants]]\nname = \"v\"\n\
+         set = { \"experiment.replications\" = 5, \"experiment.seed\" = 3, \"experiment.months\" = 3, \
+         \"experiment.assignments\" = \"all\", \"scenario.name\" = \"x\" }\n",
+    )
+    .unwrap();
+    let r = mlgov(&["check", s(&bad)]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    for expected in [
+        "experiment.months: must be a whole number in [0, 4294967295], got 4294967296",
+        "experiment.replications: must be in [1, 10000000], got 0",
+        "partnership.partners[0].count: must be a whole number in [0, 4294967295], got 99999999999",
+        "variants.v.set.\"experiment.replications\": `experiment.replications` is a setting of the whole experiment",
+        "variants.v.set.\"experiment.seed\"",
+        "variants.v.set.\"experiment.months\"",
+        "variants.v.set.\"experiment.assignments\"",
+        "variants.v.set.\"scenario.name\"",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in {err}");
+    }
+    let huge = root.path().join("huge.toml");
+    fs::write(
+        &huge,
+        "[experiment]\nseed = 1\nmonths = 99999999999999999999\n",
+    )
+    .unwrap();
+    let err = stderr(&mlgov(&["check", s(&huge)]));
+    assert!(err.contains("line 3 (field `experiment.months`)"), "{err}");
+    #[cfg(unix)]
+    {
+        let fifo = root.path().join("pipe.toml");
+        let c = std::ffi::CString::new(s(&fifo)).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        for cmd in ["check", "run"] {
+            let r = mlgov(
+                &[cmd, s(&fifo), "--out", s(&root.path().join("o"))]
+                    [..if cmd == "check" { 2 } else { 4 }],
+            );
+            assert_eq!(r.status.code(), Some(2));
+            assert!(
+                stderr(&r).contains("a FIFO (named pipe), not a regular file"),
+                "{}",
+                stderr(&r)
+            );
+        }
+    }
+    let big = root.path().join("big.toml");
+    fs::write(&big, "#".repeat(mlgov::input::MAX_INPUT_BYTES as usize + 1)).unwrap();
+    let err = stderr(&mlgov(&["check", s(&big)]));
+    assert!(err.contains("over the limit of 4194304 bytes"), "{err}");
+}
+
+/// Guarantee 5: `simulate` refuses to overwrite run.csv unless --force, as
+/// `run` refuses a results directory.
+#[test]
+fn simulate_does_not_overwrite_without_force() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 4);
+    let out = root.path().join("one");
+    run_ok(&["simulate", s(&sc), "--out", s(&out), "--seed", "1"]);
+    fs::write(out.join("run.csv"), "mine").unwrap();
+    let r = mlgov(&["simulate", s(&sc), "--out", s(&out), "--seed", "2"]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(stderr(&r).contains("--force"));
+    assert_eq!(fs::read_to_string(out.join("run.csv")).unwrap(), "mine");
+    run_ok(&[
+        "simulate",
+        s(&sc),
+        "--out",
+        s(&out),
+        "--seed",
+        "2",
+        "--force",
+    ]);
+    assert!(
+        fs::read_to_string(out.join("run.csv"))
+            .unwrap()
+            .starts_with("month,")
+    );
+}

@@ -162,7 +162,8 @@ pub fn execute(args: AssessArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let bytes = mlgov::input::read_input(path, mlgov::input::MAX_INPUT_BYTES)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
     String::from_utf8(bytes).map_err(|_| "not a text file (not UTF-8)".to_string())
 }
 

@@ -8,7 +8,7 @@ pub mod run;
 pub mod sensitivity;
 pub mod simulate;
 
-use mlgov::experiment::DirLock;
+use mlgov::experiment::{DirLock, ExperimentError};
 use mlgov::report::write_atomic;
 use mlgov::scenario::Scenario;
 use std::path::Path;
@@ -65,4 +65,36 @@ pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExitCode>
 /// created if needed; hold the lock until the command is done writing.
 pub fn lock_dir(dir: &Path) -> anyhow::Result<DirLock> {
     Ok(DirLock::acquire(dir)?)
+}
+
+/// A mistake in the command's arguments found after parsing (a value out of
+/// range, an unknown method): the command exits with status 2, as for the
+/// argument parser's own errors. Other failures exit with 1.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// An error for a bad argument value (exit status 2).
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    Usage(message.into()).into()
+}
+
+/// The exit status of a failed command: 2 for a usage error (a [`Usage`]
+/// or an engine's invalid argument), 1 otherwise.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    let bad_argument = err.chain().any(|e| {
+        e.is::<Usage>()
+            || matches!(
+                e.downcast_ref::<ExperimentError>(),
+                Some(ExperimentError::InvalidArgument { .. })
+            )
+    });
+    if bad_argument { 2 } else { 1 }
 }

@@ -4,7 +4,9 @@
 
 use anyhow::Context;
 use clap::Args;
-use mlgov::experiment::{Experiment, RunOptions, Shard, merge_results, run_experiment};
+use mlgov::experiment::{
+    Experiment, ExperimentError, RunOptions, Shard, merge_results, run_experiment,
+};
 use mlgov::sim::Model;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -39,6 +41,13 @@ pub struct RunArgs {
     /// Do not draw charts.
     #[arg(long)]
     pub no_plots: bool,
+    /// Refuse experiments of more simulated months (configurations ×
+    /// replications × months) than this.
+    #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_RUN_MONTHS)]
+    pub max_run_months: u64,
+    /// Refuse experiments estimated to need more memory than this (MiB).
+    #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_MEMORY_BYTES >> 20)]
+    pub max_memory_mb: u64,
 }
 
 /// Arguments of `mlgov merge`.
@@ -59,10 +68,10 @@ pub struct MergeArgs {
 /// into engine options.
 fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
     if args.replications == Some(0) {
-        anyhow::bail!("--replications 0: must be at least 1");
+        return Err(super::usage("--replications 0: must be at least 1"));
     }
     if args.threads == Some(0) {
-        anyhow::bail!("--threads 0: must be at least 1");
+        return Err(super::usage("--threads 0: must be at least 1"));
     }
     let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
     let mut options = RunOptions::new(&args.out);
@@ -72,6 +81,8 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
     options.shard = shard;
     options.resume = args.resume;
     options.progress = !args.quiet && std::io::stderr().is_terminal();
+    options.max_run_months = args.max_run_months;
+    options.max_memory_bytes = args.max_memory_mb.saturating_mul(1 << 20);
     Ok(options)
 }
 
@@ -96,7 +107,39 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
     if let Some(seed) = args.seed {
         exp.seed = seed;
     }
-    let outcome = run_experiment(&exp, &options)?;
+    let options = RunOptions {
+        stop: Some(interrupt::install()),
+        ..options
+    };
+    let outcome = match run_experiment(&exp, &options) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            if matches!(
+                e,
+                ExperimentError::DamagedRuns { .. } | ExperimentError::CorruptState { .. }
+            ) {
+                eprintln!(
+                    "error: {e}\nstart afresh with: rm -r {} && {}",
+                    interrupt::quote(&args.out.to_string_lossy()),
+                    interrupt::command_line(false)
+                );
+                return Ok(ExitCode::from(1));
+            }
+            return Err(e.into());
+        }
+    };
+    if !outcome.complete
+        && let Some(signal) = interrupt::received()
+    {
+        eprintln!(
+            "interrupted by {}: {} runs saved in {}; continue with: {}",
+            interrupt::name(signal),
+            outcome.runs_ok + outcome.runs_failed,
+            args.out.display(),
+            interrupt::command_line(true)
+        );
+        return Ok(ExitCode::from(128 + signal as u8));
+    }
     if !args.quiet {
         let shard = options
             .shard
@@ -148,4 +191,82 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
         draw_charts(&args.out, false)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// SIGINT and SIGTERM during `mlgov run`: the first one asks the engine to
+/// stop after the wave in flight, save its checkpoint and return; the
+/// command then prints the `--resume` command and exits with 128 + the
+/// signal number (130, 143). A second signal ends the process at once (the
+/// default action), which is also safe: the last checkpoint is kept.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+    static STOP: AtomicBool = AtomicBool::new(false);
+    static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+    #[cfg(unix)]
+    extern "C" fn on_signal(signal: libc::c_int) {
+        // Only atomic stores and signal(2), which are async-signal-safe.
+        SIGNAL.store(signal, Ordering::SeqCst);
+        STOP.store(true, Ordering::SeqCst);
+        // SAFETY: restoring the default action from a handler is allowed.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+        }
+    }
+
+    /// Installs the handlers; returns the flag the engine polls.
+    pub fn install() -> &'static AtomicBool {
+        #[cfg(unix)]
+        // SAFETY: the handler only touches atomics and calls signal(2).
+        unsafe {
+            let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::signal(libc::SIGINT, handler);
+            libc::signal(libc::SIGTERM, handler);
+        }
+        &STOP
+    }
+
+    /// The signal that asked to stop, if any.
+    pub fn received() -> Option<i32> {
+        STOP.load(Ordering::SeqCst)
+            .then(|| SIGNAL.load(Ordering::SeqCst))
+            .filter(|&s| s > 0 && s < 128)
+    }
+
+    pub fn name(signal: i32) -> String {
+        #[cfg(unix)]
+        {
+            if signal == libc::SIGINT {
+                return "SIGINT".into();
+            }
+            if signal == libc::SIGTERM {
+                return "SIGTERM".into();
+            }
+        }
+        format!("signal {signal}")
+    }
+
+    /// This command line with `--resume` (added if missing) or without it,
+    /// quoted for a POSIX shell.
+    pub fn command_line(resume: bool) -> String {
+        let mut words: Vec<String> = std::env::args().filter(|w| w != "--resume").collect();
+        if resume {
+            words.push("--resume".into());
+        }
+        words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
+    }
+
+    /// A word quoted for a POSIX shell (unchanged when it needs no quotes).
+    pub fn quote(word: &str) -> String {
+        let plain = !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+        if plain {
+            word.to_string()
+        } else {
+            format!("'{}'", word.replace('\'', "'\\''"))
+        }
+    }
 }

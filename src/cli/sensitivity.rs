@@ -43,7 +43,18 @@ pub struct SensitivityArgs {
     /// Output directory.
     #[arg(long)]
     pub out: PathBuf,
+    /// Refuse designs of more evaluations (design points) than this.
+    #[arg(long, default_value_t = DEFAULT_MAX_EVALUATIONS)]
+    pub max_evaluations: u64,
+    /// Refuse analyses of more simulated months (design points ×
+    /// replications × months) than this.
+    #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_RUN_MONTHS)]
+    pub max_run_months: u64,
 }
+
+/// Default `--max-evaluations`: 10^6 design points (the design alone is then
+/// 8 bytes × parameters per point, a few hundred MB at most).
+pub const DEFAULT_MAX_EVALUATIONS: u64 = 1_000_000;
 
 /// Runs `mlgov sensitivity`.
 pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
@@ -70,7 +81,7 @@ pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     }
     let replications = args.replications;
     if replications == 0 {
-        anyhow::bail!("--replications must be at least 1");
+        return Err(super::usage("--replications must be at least 1"));
     }
     run_with(
         &GovernanceModel,
@@ -84,12 +95,23 @@ pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
 
 /// Checks `--method`, `--threads` and the method's minimum `--samples`.
 fn check_flags(args: &SensitivityArgs) -> anyhow::Result<Method> {
-    let method: Method = args.method.parse().context("invalid --method")?;
+    let method: Method = args
+        .method
+        .parse()
+        .map_err(|e| super::usage(format!("invalid --method: {e}")))?;
     if args.threads == Some(0) {
-        anyhow::bail!("--threads must be at least 1 (omit it to use all cores)");
+        return Err(super::usage(
+            "--threads must be at least 1 (omit it to use all cores)",
+        ));
+    }
+    if let Some(t) = args.threads.filter(|&t| t > mlgov::experiment::MAX_THREADS) {
+        return Err(super::usage(format!(
+            "--threads {t}: must be at most {}",
+            mlgov::experiment::MAX_THREADS
+        )));
     }
     if args.samples < method.min_samples() {
-        anyhow::bail!(
+        return Err(super::usage(format!(
             "--samples {} is too small for {method}: the minimum is {} ({})",
             args.samples,
             method.min_samples(),
@@ -97,7 +119,7 @@ fn check_flags(args: &SensitivityArgs) -> anyhow::Result<Method> {
                 Method::Morris => "trajectories; sigma needs two elementary effects per parameter",
                 Method::Sobol => "base sample N; fewer leaves the indices mostly noise",
             }
-        );
+        )));
     }
     Ok(method)
 }
@@ -135,6 +157,26 @@ where
         .with_context(|| format!("cannot analyse {scenario}"))?;
     let k = problem.dimension();
     let evaluations = method.evaluations(k, args.samples);
+    let per = match method {
+        Method::Morris => format!("{} trajectories × ({k} parameters + 1)", args.samples),
+        Method::Sobol => format!("{} samples × ({k} parameters + 2)", args.samples),
+    };
+    if evaluations as u64 > args.max_evaluations {
+        return Err(super::usage(format!(
+            "--samples {}: {per} = {evaluations} design points, more than the limit of {}; \
+             raise it with --max-evaluations if this is intended",
+            args.samples, args.max_evaluations
+        )));
+    }
+    let run_months = evaluations as u128 * u128::from(replications) * u128::from(months);
+    if run_months > u128::from(args.max_run_months) {
+        return Err(super::usage(format!(
+            "{evaluations} design points × {replications} replications × {months} months = \
+             {run_months} simulated months, more than the limit of {}; \
+             raise it with --max-run-months if this is intended",
+            args.max_run_months
+        )));
+    }
     eprintln!(
         "{method}: {k} parameters, {evaluations} design points x {replications} replications \
          = {} runs of {months} months",
@@ -237,6 +279,8 @@ mod tests {
             threads: Some(2),
             replications: 2,
             out,
+            max_evaluations: DEFAULT_MAX_EVALUATIONS,
+            max_run_months: mlgov::experiment::DEFAULT_MAX_RUN_MONTHS,
         }
     }
 

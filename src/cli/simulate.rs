@@ -1,9 +1,7 @@
 //! `mlgov simulate`.
 
-use anyhow::Context;
 use clap::Args;
 use mlgov::partnership::{GovernanceModel, Phase};
-use mlgov::report::write_atomic;
 use mlgov::sim::{Model, run_seed, run_single};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +28,9 @@ pub struct SimulateArgs {
     /// Months to simulate (default: the scenario's `experiment.months`).
     #[arg(long)]
     pub months: Option<u32>,
+    /// Replace an existing `DIR/run.csv`.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs one simulation and writes `DIR/run.csv`.
@@ -41,7 +42,9 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let index = super::pick_configuration(&scenario, args.configuration.as_deref())?;
     let months = args.months.unwrap_or(scenario.spec.experiment.months);
     if months == 0 || months > 1200 {
-        anyhow::bail!("--months must be in [1, 1200], got {months}");
+        return Err(super::usage(format!(
+            "--months must be in [1, 1200], got {months}"
+        )));
     }
     let seed = match args.seed {
         Some(seed) => seed,
@@ -75,11 +78,11 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         text.push_str(phase.map_or("unknown", Phase::name));
         text.push('\n');
     }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create output directory {}", args.out.display()))?;
     let path = args.out.join("run.csv");
-    write_atomic(&path, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let _lock = super::lock_dir(&args.out)?;
+    if let Err(code) = super::write_new(&path, text.as_bytes(), args.force) {
+        return Ok(code);
+    }
     let finals: Vec<String> = model
         .final_metrics()
         .iter()

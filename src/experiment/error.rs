@@ -51,6 +51,22 @@ pub enum ExperimentError {
     /// The directories given to `mlgov merge` do not form one complete experiment.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// `runs.csv` does not hold what the checkpoint recorded: a row is
+    /// damaged, inserted, duplicated, missing or cut short, or a value was
+    /// changed. Nothing built on it can be trusted.
+    #[error(
+        "{}{}: {problem}; this results directory cannot be trusted: remove it and run again without --resume",
+        path.display(),
+        line.map(|l| format!(" line {l}")).unwrap_or_default()
+    )]
+    DamagedRuns {
+        /// The `runs.csv` file.
+        path: PathBuf,
+        /// The line of the first bad row, when one is.
+        line: Option<u64>,
+        /// What is wrong.
+        problem: String,
+    },
     /// A state file (checkpoint) is unreadable or damaged.
     #[error("{} is not a valid mlgov state file: {problem}", path.display())]
     CorruptState {

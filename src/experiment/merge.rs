@@ -9,7 +9,8 @@
 
 use super::aggregate::Aggregate;
 use super::output::{self, Manifest, RUNS};
-use super::state::State;
+use super::state::{FNV_OFFSET, State, fnv1a_continue};
+use super::verify::verify_runs;
 use super::{DirLock, ExperimentError, MergeOutcome, Shard};
 use std::fs;
 use std::io::{Read, Write};
@@ -29,14 +30,8 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
     let mut locked = vec![fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf())];
     let mut shards: Vec<(PathBuf, Shard, State)> = Vec::with_capacity(dirs.len());
     for dir in dirs {
-        if !dir.is_dir() {
-            return Err(ExperimentError::Merge(format!(
-                "{} is not a directory: give the output directories of `mlgov run --shard`",
-                dir.display()
-            )));
-        }
         let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
-        if !locked.contains(&canonical) {
+        if dir.is_dir() && !locked.contains(&canonical) {
             locks.push(DirLock::acquire(dir)?);
             locked.push(canonical);
         }
@@ -56,6 +51,7 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
                 state.next
             )));
         }
+        verify_runs(dir, &state)?;
         shards.push((dir.clone(), shard, state));
     }
 
@@ -107,11 +103,12 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
     }
 
     fs::create_dir_all(out).map_err(ExperimentError::io(out, "create directory"))?;
-    let runs_len = concatenate_runs(&shards, &order, &info, out)?;
+    let (runs_len, runs_hash) = concatenate_runs(&shards, &order, &info, out)?;
     let state = State {
         next: info.replications,
         info,
         runs_len,
+        runs_hash,
         elapsed,
         aggregate,
     };
@@ -126,13 +123,14 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
 }
 
 /// Writes `out/runs.csv`: the header, then each shard's rows (exactly the
-/// checkpointed bytes) in shard order. Returns its length.
+/// checkpointed bytes, verified before) in shard order. Returns its length
+/// and hash.
 fn concatenate_runs(
     shards: &[(PathBuf, Shard, State)],
     order: &[usize],
     info: &super::state::Info,
     out: &Path,
-) -> Result<u64, ExperimentError> {
+) -> Result<(u64, u64), ExperimentError> {
     let path = out.join(RUNS);
     let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
     let tmp = out.join(format!("{RUNS}.tmp"));
@@ -140,6 +138,7 @@ fn concatenate_runs(
     dest.write_all(&header)
         .map_err(ExperimentError::io(&tmp, "write"))?;
     let mut total = header.len() as u64;
+    let mut hash = fnv1a_continue(FNV_OFFSET, &header);
     for &i in order {
         let (dir, shard, state) = &shards[i];
         let src_path = dir.join(RUNS);
@@ -156,8 +155,21 @@ fn concatenate_runs(
             return Err(bad());
         }
         let body = state.runs_len - header.len() as u64;
-        let copied = std::io::copy(&mut src.take(body), &mut dest)
-            .map_err(ExperimentError::io(&src_path, "copy"))?;
+        let mut src = src.take(body);
+        let mut buf = vec![0u8; 1 << 16];
+        let mut copied = 0u64;
+        loop {
+            let n = src
+                .read(&mut buf)
+                .map_err(ExperimentError::io(&src_path, "read"))?;
+            if n == 0 {
+                break;
+            }
+            hash = fnv1a_continue(hash, &buf[..n]);
+            dest.write_all(&buf[..n])
+                .map_err(ExperimentError::io(&tmp, "write"))?;
+            copied += n as u64;
+        }
         if copied != body {
             return Err(bad());
         }
@@ -166,5 +178,5 @@ fn concatenate_runs(
     dest.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
     drop(dest);
     fs::rename(&tmp, &path).map_err(ExperimentError::io(&path, "replace"))?;
-    Ok(total)
+    Ok((total, hash))
 }

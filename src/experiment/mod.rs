@@ -61,6 +61,7 @@ mod runner;
 mod shard;
 mod state;
 pub mod toy;
+mod verify;
 
 pub use error::ExperimentError;
 pub use lock::{DirLock, LOCK_FILE};
@@ -88,6 +89,40 @@ pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(30);
 /// The largest number of replications: keeps every exact sum far from
 /// overflow and every sketch bucket count within `u32`.
 pub const MAX_REPLICATIONS: u64 = u32::MAX as u64;
+
+/// The most worker threads [`RunOptions::threads`] may ask for.
+pub const MAX_THREADS: usize = 1024;
+
+/// Default [`RunOptions::max_run_months`]: 10^11 simulated months
+/// (configurations × replications × months), days of work on a large
+/// machine. Larger experiments are refused up front unless the limit is
+/// raised (`mlgov run --max-run-months`).
+pub const DEFAULT_MAX_RUN_MONTHS: u64 = 100_000_000_000;
+
+/// Default [`RunOptions::max_memory_bytes`]: 8 GiB (`mlgov run
+/// --max-memory-mb`). See [`estimated_memory`].
+pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
+
+/// Bytes of memory budgeted per cell (configuration × month × observable)
+/// of the aggregate: its fixed-point sum and a typical quantile sketch.
+pub const BYTES_PER_CELL: u64 = 1024;
+
+/// The memory an experiment needs, estimated before anything is allocated:
+/// the aggregate ([`BYTES_PER_CELL`] per configuration × month × observable)
+/// plus the observations of one wave in flight (8 bytes per cell for each of
+/// the `threads` × [`BLOCKS_PER_THREAD_PER_WAVE`] × [`BLOCK_SIZE`]
+/// replications of a wave). Saturates instead of overflowing.
+pub fn estimated_memory(configurations: u64, months: u64, observables: u64, threads: u64) -> u64 {
+    let cells = configurations
+        .saturating_mul(months)
+        .saturating_mul(observables);
+    let wave = threads
+        .saturating_mul(BLOCKS_PER_THREAD_PER_WAVE as u64)
+        .saturating_mul(BLOCK_SIZE)
+        .saturating_mul(cells)
+        .saturating_mul(8);
+    cells.saturating_mul(BYTES_PER_CELL).saturating_add(wave)
+}
 
 /// A Monte Carlo experiment: configurations to compare, each replicated.
 pub struct Experiment<M: Model> {
@@ -131,6 +166,14 @@ pub struct RunOptions {
     /// leaving a checkpoint to resume. For tests and demonstrations; `None`
     /// in normal use.
     pub stop_after_waves: Option<u64>,
+    /// Refuse experiments of more simulated months than this
+    /// (configurations × replications of this shard × months).
+    pub max_run_months: u64,
+    /// Refuse experiments whose [`estimated_memory`] exceeds this.
+    pub max_memory_bytes: u64,
+    /// Checked after every wave: when set (e.g. by a signal handler), the
+    /// run saves its checkpoint and returns, as for `stop_after_waves`.
+    pub stop: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 impl RunOptions {
@@ -144,6 +187,9 @@ impl RunOptions {
             progress: false,
             checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
             stop_after_waves: None,
+            max_run_months: DEFAULT_MAX_RUN_MONTHS,
+            max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
+            stop: None,
         }
     }
 }
@@ -152,7 +198,8 @@ impl RunOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutcome {
     /// Whether every replication (of the shard) is done and the result files
-    /// are written; `false` only when stopped by `stop_after_waves`.
+    /// are written; `false` only when stopped by `stop_after_waves` or
+    /// `stop`, after saving a checkpoint to resume from.
     pub complete: bool,
     /// Whether a checkpoint was continued.
     pub resumed: bool,

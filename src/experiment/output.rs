@@ -130,6 +130,21 @@ pub(crate) fn ensure_no_results(dir: &Path) -> Result<(), ExperimentError> {
     Ok(())
 }
 
+/// Whether `dir` holds none of the result files (the checkpoint folder is
+/// not looked at).
+pub(crate) fn ensure_no_results_besides_state(dir: &Path) -> Result<(), ExperimentError> {
+    for name in RESULT_FILES {
+        let path = dir.join(name);
+        if path.exists() {
+            return Err(ExperimentError::OutputExists {
+                dir: dir.to_path_buf(),
+                found: path,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The header line of `runs.csv`.
 pub(crate) fn runs_header(info: &Info) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());

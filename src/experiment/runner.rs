@@ -4,10 +4,11 @@
 
 use super::aggregate::{Aggregate, BlockResult, ConfigBlock};
 use super::output::{self, Manifest, RUNS, num};
-use super::state::{Info, State};
+use super::state::{FNV_OFFSET, Info, State, fnv1a_continue};
+use super::verify::verify_runs;
 use super::{
     BLOCK_SIZE, BLOCKS_PER_THREAD_PER_WAVE, DirLock, Experiment, ExperimentError, MAX_REPLICATIONS,
-    RunOptions, RunOutcome,
+    MAX_THREADS, RunOptions, RunOutcome, estimated_memory,
 };
 use crate::analysis::{Moments, quantize};
 use crate::sim::{Configuration, DYNAMICS_STREAM, Model, rng_from_seed, run_seed, stream_seed};
@@ -92,6 +93,12 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
             "must be at least 1",
         ));
     }
+    if opts.threads > MAX_THREADS {
+        return Err(ExperimentError::invalid(
+            format!("--threads {}", opts.threads),
+            format!("must be at most {MAX_THREADS}"),
+        ));
+    }
     if exp.months == 0 {
         return Err(ExperimentError::invalid("months 0", "must be at least 1"));
     }
@@ -119,6 +126,7 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
     if let Some(shard) = opts.shard {
         shard.validate()?;
     }
+    check_size(exp, opts)?;
     Ok(Info {
         identity: exp.identity.clone(),
         scenario: exp.scenario_name.clone(),
@@ -132,6 +140,52 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
         shard: opts.shard,
         block_size: BLOCK_SIZE,
     })
+}
+
+/// Refuses, before anything is allocated, an experiment beyond
+/// `opts.max_run_months` or `opts.max_memory_bytes`, saying its size and
+/// the limit.
+fn check_size<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<(), ExperimentError> {
+    let configs = exp.configurations.len() as u64;
+    let (a, b) = opts
+        .shard
+        .map_or((0, exp.replications), |s| s.range(exp.replications));
+    let run_months = u128::from(configs) * u128::from(b - a) * u128::from(exp.months);
+    if run_months > u128::from(opts.max_run_months) {
+        return Err(ExperimentError::invalid(
+            "experiment size",
+            format!(
+                "{configs} configurations × {} replications × {} months = {run_months} simulated months, \
+                 more than the limit of {}; raise it with --max-run-months if this is intended",
+                b - a,
+                exp.months,
+                opts.max_run_months
+            ),
+        ));
+    }
+    let observables = exp.model.observables().len() as u64;
+    let memory = estimated_memory(
+        configs,
+        u64::from(exp.months),
+        observables,
+        opts.threads as u64,
+    );
+    if memory > opts.max_memory_bytes {
+        let mib = |v: u64| v.div_ceil(1 << 20);
+        return Err(ExperimentError::invalid(
+            "experiment memory",
+            format!(
+                "about {} MiB needed ({configs} configurations × {} months × {observables} observables, \
+                 {} threads), more than the limit of {} MiB; use fewer threads, configurations or months, \
+                 or raise it with --max-memory-mb",
+                mib(memory),
+                exp.months,
+                opts.threads,
+                mib(opts.max_memory_bytes)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Starts a fresh output directory or loads its checkpoint.
@@ -160,8 +214,15 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
             reconcile_runs(dir, &state, info)?;
             return Ok((state, true));
         }
-        output::ensure_no_results(dir).map_err(|_| {
-            cannot("it holds results but no checkpoint (.mlgov/state.bin)".to_string())
+        clear_unstarted(dir)?;
+        output::ensure_no_results(dir).map_err(|e| match e {
+            ExperimentError::OutputExists { found, .. } => cannot(format!(
+                "it holds {} but no checkpoint (.mlgov/state.bin), so nothing in it can be verified; \
+                 to start afresh, remove it (rm -r {}) and run again without --resume",
+                found.display(),
+                dir.display()
+            )),
+            other => other,
         })?;
     } else {
         output::ensure_no_results(dir)?;
@@ -173,6 +234,7 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
         info: info.clone(),
         next: info.range().0,
         runs_len: header.len() as u64,
+        runs_hash: fnv1a_continue(FNV_OFFSET, &header),
         elapsed: 0.0,
         aggregate: Aggregate::new(info.shape()),
     };
@@ -182,24 +244,33 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
     Ok((state, false))
 }
 
-/// Cuts `runs.csv` back to the checkpointed length (dropping the rows of
+/// A directory where a fresh run stopped before its first checkpoint (killed,
+/// or a full disk while writing it) holds at most `.mlgov/` without
+/// `state.bin` (perhaps `state.bin.tmp`): nothing was run, so `--resume`
+/// removes that folder and starts afresh. Anything else is left alone.
+fn clear_unstarted(dir: &Path) -> Result<(), ExperimentError> {
+    let state_dir = dir.join(super::state::STATE_DIR);
+    if !state_dir.is_dir() || super::state::state_path(dir).exists() {
+        return Ok(());
+    }
+    if output::ensure_no_results_besides_state(dir).is_err() {
+        return Ok(());
+    }
+    fs::remove_dir_all(&state_dir).map_err(ExperimentError::io(&state_dir, "remove"))
+}
+
+/// Verifies `runs.csv` against the checkpoint (every row and the running
+/// hash) and cuts it back to the checkpointed length (dropping the rows of
 /// runs that were in flight when the process stopped).
 fn reconcile_runs(dir: &Path, state: &State, info: &Info) -> Result<(), ExperimentError> {
     let path = dir.join(RUNS);
     let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
-    if len < state.runs_len {
-        if state.runs_len == header.len() as u64 {
-            return fs::write(&path, &header).map_err(ExperimentError::io(&path, "write"));
-        }
-        return Err(ExperimentError::CannotResume {
-            dir: dir.to_path_buf(),
-            problem: format!(
-                "runs.csv has {len} bytes but the checkpoint recorded {}: it was truncated or replaced",
-                state.runs_len
-            ),
-        });
+    if len < state.runs_len && state.runs_len == header.len() as u64 {
+        // Stopped between the first checkpoint and writing the header.
+        return fs::write(&path, &header).map_err(ExperimentError::io(&path, "write"));
     }
+    verify_runs(dir, state)?;
     if len > state.runs_len {
         let file = OpenOptions::new()
             .write(true)
@@ -239,7 +310,11 @@ fn run_waves<M: Model>(
     let mut saved_at = Instant::now();
     let mut unsaved = false;
     while state.next < end {
-        if opts.stop_after_waves == Some(waves) {
+        let stop_requested = opts
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst));
+        if opts.stop_after_waves == Some(waves) || stop_requested {
             if unsaved {
                 state.elapsed = elapsed();
                 state.save(dir)?;
@@ -275,6 +350,7 @@ fn run_waves<M: Model>(
         runs.write_all(&rows)
             .map_err(ExperimentError::io(&runs_path, "append to"))?;
         state.runs_len += rows.len() as u64;
+        state.runs_hash = fnv1a_continue(state.runs_hash, &rows);
         state.next = a;
         waves += 1;
         unsaved = true;

@@ -4,7 +4,8 @@
 //! Layout (little-endian): the magic `MLGOVST1`, a format version (`u32`),
 //! the body length (`u64`), the body, and an FNV-1a 64 checksum of the body.
 //! The body holds what defines the experiment ([`Info`]), the progress (next
-//! replication, length of `runs.csv` at that point, elapsed seconds) and the
+//! replication, length and FNV-1a 64 hash of `runs.csv` at that point,
+//! elapsed seconds) and the
 //! [`Aggregate`]. Counts are varints, so the file is compact (a few MB for
 //! 27 configurations × 120 months × 12 observables).
 //!
@@ -23,7 +24,8 @@ use std::path::{Path, PathBuf};
 pub(crate) const STATE_DIR: &str = ".mlgov";
 const STATE_FILE: &str = "state.bin";
 const MAGIC: &[u8; 8] = b"MLGOVST1";
-const VERSION: u32 = 1;
+/// Version 2 added the running hash of `runs.csv`.
+const VERSION: u32 = 2;
 
 /// Everything that defines an experiment (and must match to resume or merge).
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +168,8 @@ pub(crate) struct State {
     pub next: u64,
     /// The byte length of `runs.csv` holding exactly the absorbed runs.
     pub runs_len: u64,
+    /// FNV-1a 64 of those `runs_len` bytes.
+    pub runs_hash: u64,
     /// Wall-clock seconds spent so far, over all invocations.
     pub elapsed: f64,
     pub aggregate: Aggregate,
@@ -176,10 +180,19 @@ pub(crate) fn state_path(dir: &Path) -> PathBuf {
     dir.join(STATE_DIR).join(STATE_FILE)
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+/// The FNV-1a 64 hash of no bytes.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a 64 of the bytes hashed so far (`h`) followed by `bytes`: the
+/// hash of a file can be kept up to date as it grows.
+pub(crate) fn fnv1a_continue(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| {
         (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    fnv1a_continue(FNV_OFFSET, bytes)
 }
 
 impl State {
@@ -194,6 +207,7 @@ impl State {
         self.info.encode(&mut body);
         body.u64(self.next);
         body.u64(self.runs_len);
+        body.u64(self.runs_hash);
         body.f64(self.elapsed);
         self.aggregate.encode(&mut body);
         let body = body.bytes;
@@ -245,17 +259,26 @@ impl State {
             let info = Info::decode(d)?;
             let next = d.u64("next replication")?;
             let runs_len = d.u64("runs.csv length")?;
+            let runs_hash = d.u64("runs.csv hash")?;
             let elapsed = d.f64("elapsed seconds")?;
             let aggregate = Aggregate::decode(d, info.shape())?;
             Ok(State {
                 info,
                 next,
                 runs_len,
+                runs_hash,
                 elapsed,
                 aggregate,
             })
         };
         let state = decode(&mut d).map_err(|e| corrupt(e.0))?;
+        let (start, end) = state.info.range();
+        if state.next < start || state.next > end {
+            return Err(corrupt(format!(
+                "next replication {} is outside the range {start}..{end}",
+                state.next
+            )));
+        }
         if !d.rest.is_empty() {
             return Err(corrupt("trailing bytes after the aggregate".into()));
         }

@@ -236,6 +236,11 @@ impl Walker {
                         path,
                         format!("must be a whole number >= 0, got {i}"),
                     ));
+                } else if *i > i64::from(u32::MAX) && !holds_u64(path, *i) {
+                    problems.push(problem(
+                        path,
+                        format!("must be a whole number in [0, {}], got {i}", u32::MAX),
+                    ));
                 }
                 true
             }
@@ -417,6 +422,23 @@ impl Walker {
             }
         }
     }
+}
+
+/// Whether the whole-number field at `path` (a scenario path, or a partner
+/// group's field `partnership.partners[k].key`) holds `i` (> `u32::MAX`):
+/// the fields are `u32` or `u64`, and the schema tree does not tell which,
+/// so the default scenario with that one value is read back.
+fn holds_u64(path: &str, i: i64) -> bool {
+    if let Some((_, key)) = path.split_once("].") {
+        let mut group = Value::try_from(PartnerGroup::default()).expect("serialises");
+        if let Some(t) = group.as_table_mut() {
+            t.insert(key.to_string(), Value::Integer(i));
+        }
+        return group.try_into::<PartnerGroup>().is_ok();
+    }
+    let mut tree = Value::try_from(ScenarioSpec::default()).expect("default spec serialises");
+    super::set_value(&mut tree, path, Value::Integer(i)).is_ok()
+        && tree.try_into::<ScenarioSpec>().is_ok()
 }
 
 fn describe(v: &Value) -> String {

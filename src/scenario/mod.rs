@@ -103,9 +103,11 @@ impl Scenario {
     /// Reads and checks a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| ScenarioError {
-            file: file.clone(),
-            problems: vec![problem("", format!("cannot read the file: {e}"))],
+        let bytes = crate::input::read_input(path, crate::input::MAX_INPUT_BYTES).map_err(|e| {
+            ScenarioError {
+                file: file.clone(),
+                problems: vec![problem("", format!("cannot read the file: {e}"))],
+            }
         })?;
         let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
             file: file.clone(),
@@ -133,7 +135,10 @@ impl Scenario {
                     .span()
                     .map(|s| {
                         let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                        format!(" at line {line}")
+                        match field_at_line(text, line) {
+                            Some(field) => format!(" at line {line} (field `{field}`)"),
+                            None => format!(" at line {line}"),
+                        }
                     })
                     .unwrap_or_default();
                 let msg = e.message().to_string();
@@ -311,6 +316,35 @@ pub fn sample_params(
     GovernanceParams::from_spec(&s)
 }
 
+/// The dotted path of the `key = value` on line `line` (1-based) of a TOML
+/// text, from the key and the last `[table]` header above it; `None` when
+/// that line does not hold a simple `key =`. Used to name the field of a
+/// syntax error such as a whole number beyond 64 bits.
+fn field_at_line(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let here = lines.get(line.checked_sub(1)?)?;
+    let (key, _) = here.split_once('=')?;
+    let key = key.trim();
+    let simple = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+    };
+    if !simple(key) {
+        return None;
+    }
+    let table = lines[..line - 1].iter().rev().find_map(|l| {
+        let l = l.trim();
+        let inner = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]"));
+        let inner = inner.or_else(|| l.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+        inner.map(str::trim).filter(|t| simple(t))
+    });
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -457,6 +491,28 @@ fn set_path(tree: &mut Value, path: &str, value: Value) -> Result<(), String> {
     Ok(())
 }
 
+/// The most configurations (variants × assignments × grid combinations) a
+/// scenario may describe. Each is built and checked by `mlgov check`, and the
+/// experiment's memory grows with their number; split a larger study into
+/// several scenarios.
+pub const MAX_CONFIGURATIONS: usize = 10_000;
+
+/// Why a variant may not set `path`: the `[scenario]`, `[experiment]` and
+/// `[[variants]]` sections describe the whole experiment (its name, runs,
+/// months, seed, the configurations themselves), which every configuration
+/// shares, so a variant's `set` cannot change them; `None` for the fields of
+/// a configuration.
+fn shared_setting(path: &str) -> Option<String> {
+    let section = path.split(['.', '[']).next().unwrap_or(path);
+    match section {
+        "scenario" | "experiment" | "variants" => Some(format!(
+            "`{path}` is a setting of the whole experiment, shared by every configuration, \
+             and cannot be set by a variant; set it in [{section}] instead"
+        )),
+        _ => None,
+    }
+}
+
 /// The configurations: variants (or the scenario itself) × assignments × grid.
 fn expand(
     user: &Value,
@@ -477,6 +533,11 @@ fn expand(
             let mut tree = bare.clone();
             let mut ok = true;
             for (path, value) in &v.set {
+                if let Some(why) = shared_setting(path) {
+                    problems.push(problem(format!("variants.{}.set.\"{path}\"", v.name), why));
+                    ok = false;
+                    continue;
+                }
                 if let Err(e) = set_path(&mut tree, path, value.clone()) {
                     problems.push(problem(format!("variants.{}.set", v.name), e));
                     ok = false;
@@ -493,6 +554,30 @@ fn expand(
         Assignments::All => Assignment::all().into_iter().map(Some).collect(),
         Assignments::List(v) => v.iter().copied().map(Some).collect(),
     };
+    // The size is known before anything is built: refuse a scenario whose
+    // configurations would not fit, instead of building them.
+    let variants = base.variants.len().max(1) as u128;
+    let grid = base.experiment.grid.iter().fold(1u128, |n, (_, values)| {
+        n.saturating_mul(values.len() as u128)
+    });
+    let total = variants
+        .saturating_mul(assignments.len() as u128)
+        .saturating_mul(grid);
+    if total > MAX_CONFIGURATIONS as u128 {
+        problems.push(problem(
+            if grid > 1 {
+                "experiment.grid"
+            } else {
+                "experiment"
+            },
+            format!(
+                "gives {total} configurations ({variants} variants × {} assignments × {grid} grid \
+                 combinations), more than the limit of {MAX_CONFIGURATIONS}",
+                assignments.len()
+            ),
+        ));
+        return Vec::new();
+    }
     // Level 3: grid (every combination, first path varying slowest).
     let mut combos: Vec<Vec<(String, f64)>> = vec![vec![]];
     for (path, values) in &base.experiment.grid {
