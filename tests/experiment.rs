@@ -252,7 +252,10 @@ fn resume_refuses_other_experiments_and_damaged_files_touching_nothing() {
     let err = run_experiment(&experiment(REPS, SEED), &o)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("runs.csv has"), "{err}");
+    assert!(
+        err.contains("runs.csv line") && err.contains("truncated"),
+        "{err}"
+    );
     // A damaged checkpoint is refused.
     fs::write(&runs, &bytes).unwrap();
     let state = dir.join(".mlgov/state.bin");

@@ -20,6 +20,16 @@ use std::path::{Path, PathBuf};
 /// hold results yet). A single unsharded run directory is accepted as shard
 /// 1/1.
 pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentError> {
+    let existed = out.exists();
+    let result = merge_into(dirs, out);
+    if result.is_err() && !existed {
+        // Refused: leave no empty output folder behind (only removed if empty).
+        let _ = fs::remove_dir(out);
+    }
+    result
+}
+
+fn merge_into(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentError> {
     if dirs.is_empty() {
         return Err(ExperimentError::Merge("no shard directories given".into()));
     }

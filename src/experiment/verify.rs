@@ -147,6 +147,16 @@ pub(crate) fn verify_runs(dir: &Path, state: &State) -> Result<(), ExperimentErr
             ),
         ));
     }
+    if truncated {
+        return Err(damaged(
+            Some(row + 1),
+            format!(
+                "the file has {len} bytes but the checkpoint recorded {}: it was truncated \
+                 inside its last row",
+                state.runs_len
+            ),
+        ));
+    }
     if hashing.read != state.runs_len || hashing.hash != state.runs_hash {
         return Err(damaged(
             None,
