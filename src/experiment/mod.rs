@@ -69,6 +69,7 @@ pub use merge::merge_results;
 pub use output::{COMPARISON_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results};
 pub use runner::run_experiment;
 pub use shard::Shard;
+pub use verify::verify_results;
 
 use crate::sim::{Configuration, Model};
 #[allow(unused_imports)] // referenced by the module docs

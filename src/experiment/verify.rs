@@ -167,3 +167,36 @@ pub(crate) fn verify_runs(dir: &Path, state: &State) -> Result<(), ExperimentErr
     }
     Ok(())
 }
+
+/// Checks a results directory written by [`super::run_experiment`] or
+/// [`super::merge_results`] as `--resume` and `merge` do: its checkpoint
+/// (`.mlgov/state.bin`) must be readable and intact, and every row of
+/// `runs.csv` up to the checkpoint must be the expected one with the
+/// recorded hash. Returns whether the run is finished. Reads only.
+///
+/// ```
+/// use mlgov::experiment::{Experiment, RunOptions, run_experiment, verify_results, toy::RandomWalk};
+/// let dir = tempfile::tempdir().unwrap();
+/// let exp = Experiment {
+///     model: RandomWalk::new(1),
+///     configurations: vec![RandomWalk::configuration("flat", 0.0)],
+///     baseline: 0,
+///     replications: 10,
+///     months: 6,
+///     seed: 1,
+///     identity: "doc".into(),
+///     scenario_name: "walk".into(),
+/// };
+/// run_experiment(&exp, &RunOptions::new(dir.path())).unwrap();
+/// assert!(verify_results(dir.path()).unwrap());
+/// std::fs::write(dir.path().join("runs.csv"), "damaged").unwrap();
+/// assert!(verify_results(dir.path()).is_err());
+/// ```
+pub fn verify_results(dir: &Path) -> Result<bool, ExperimentError> {
+    let state = State::load(dir)?.ok_or_else(|| ExperimentError::CannotResume {
+        dir: dir.to_path_buf(),
+        problem: "it has no checkpoint (.mlgov/state.bin)".into(),
+    })?;
+    verify_runs(dir, &state)?;
+    Ok(state.complete())
+}
