@@ -624,3 +624,56 @@ fn simulate_does_not_overwrite_without_force() {
             .starts_with("month,")
     );
 }
+
+/// Guarantee 5: charts never replace a file mlgov did not draw, unless
+/// `plot --force`; files mlgov drew are redrawn freely.
+#[test]
+fn charts_do_not_replace_the_users_files() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let drawn = root.path().join("drawn");
+    run_ok(&["run", s(&sc), "--out", s(&drawn), "--quiet"]);
+    let mut names: Vec<String> = fs::read_dir(drawn.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    // mlgov's own charts are redrawn without --force.
+    run_ok(&["plot", s(&drawn)]);
+
+    let dir = root.path().join("mine");
+    fs::create_dir_all(dir.join("charts")).unwrap();
+    let theirs = dir.join("charts").join(&names[0]);
+    fs::write(&theirs, "the user's file").unwrap();
+    fs::write(dir.join("charts/notes.txt"), "other").unwrap();
+    // The run's results are written; its charts are refused, nothing replaced.
+    let r = mlgov(&["run", s(&sc), "--out", s(&dir)]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&theirs.display().to_string()) && err.contains("--force"),
+        "{err}"
+    );
+    assert!(dir.join("manifest.json").exists());
+    assert_eq!(fs::read_to_string(&theirs).unwrap(), "the user's file");
+    let r = mlgov(&["plot", s(&dir)]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert_eq!(fs::read_to_string(&theirs).unwrap(), "the user's file");
+    assert_eq!(
+        fs::read_dir(dir.join("charts")).unwrap().count(),
+        2,
+        "nothing written"
+    );
+    run_ok(&["plot", s(&dir), "--force"]);
+    assert_ne!(
+        fs::read_to_string(&theirs).unwrap_or_default(),
+        "the user's file"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("charts/notes.txt")).unwrap(),
+        "other"
+    );
+    run_ok(&["plot", s(&dir)]);
+}

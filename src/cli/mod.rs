@@ -1,6 +1,7 @@
 //! One file per subcommand; each parses its arguments and calls the library.
 
 pub mod assess;
+pub mod charts;
 pub mod check;
 pub mod init;
 pub mod plot;

@@ -14,21 +14,28 @@ pub struct PlotArgs {
     /// Metric that colours the Lloyd grid (default: value_added_total).
     #[arg(long)]
     pub metric: Option<String>,
+    /// Replace files in DIR/charts that have a chart's name but were not
+    /// drawn by mlgov.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `mlgov plot`: draws every chart into DIR/charts and lists the files.
 pub fn execute(args: PlotArgs) -> anyhow::Result<ExitCode> {
-    let mut opts = PlotOptions::default();
-    if let Some(metric) = args.metric {
-        opts = opts.with_grid_metric(metric);
-    }
+    let metric = args.metric.clone();
     let _lock = if args.dir.is_dir() {
         Some(super::lock_dir(&args.dir)?)
     } else {
         None
     };
-    let written = render_all(&args.dir, &opts)
-        .with_context(|| format!("cannot draw the charts of {}", args.dir.display()))?;
+    let written = super::charts::draw(&args.dir, args.force, |opts: &PlotOptions| {
+        let opts = match metric {
+            Some(m) => opts.clone().with_grid_metric(m),
+            None => opts.clone(),
+        };
+        render_all(&args.dir, &opts)
+    })
+    .with_context(|| format!("cannot draw the charts of {}", args.dir.display()))?;
     if written.is_empty() {
         println!("no charts to draw in {}", args.dir.display());
     }

@@ -165,7 +165,7 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
 /// Draws the charts of a results directory into `DIR/charts/`.
 fn draw_charts(dir: &std::path::Path, quiet: bool) -> anyhow::Result<()> {
     let _lock = super::lock_dir(dir)?;
-    let files = mlgov::report::render_all(dir, &mlgov::report::PlotOptions::default())
+    let files = super::charts::draw(dir, false, |opts| mlgov::report::render_all(dir, opts))
         .with_context(|| format!("drawing the charts of {}", dir.display()))?;
     if !quiet {
         eprintln!(

@@ -190,9 +190,10 @@ where
     let path = result.write_csv(&args.out)?;
     println!("wrote {}", path.display());
 
-    let charts =
-        mlgov::report::render_sensitivity(&args.out, &mlgov::report::PlotOptions::default())
-            .with_context(|| format!("drawing the sensitivity chart in {}", args.out.display()))?;
+    let charts = super::charts::draw(&args.out, false, |opts| {
+        mlgov::report::render_sensitivity(&args.out, opts)
+    })
+    .with_context(|| format!("drawing the sensitivity chart in {}", args.out.display()))?;
     for f in charts {
         println!("wrote {}", f.display());
     }
