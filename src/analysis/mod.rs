@@ -12,6 +12,11 @@
 //! - [`QuantileSketch`]: a DDSketch-style log-bucketed sketch with integer
 //!   counts, giving quantiles within 1 % relative error.
 //! - [`t_quantile`] / [`normal_quantile`]: the quantiles the intervals need.
+//! - [`order_statistic`]: exact quantiles of a kept sample (final metrics).
+//! - [`KaplanMeier`]: censored times to an event (median, quartiles and
+//!   restricted mean with confidence intervals).
+//! - [`wilson_interval`] / [`PairedCounts`]: shares of binary outcomes and
+//!   paired differences of shares.
 //!
 //! Paired comparisons (common random numbers) are [`Moments`] of the
 //! per-replication differences, pushed with [`Moments::push_fixed`] as the
@@ -20,12 +25,18 @@
 
 pub(crate) mod codec;
 mod moments;
+mod order;
+mod proportion;
 mod sketch;
 mod student_t;
+mod survival;
 mod wide;
 
 pub use codec::DecodeError;
 pub use moments::{FRACTION_BITS, MAX_ABS_VALUE, Moments, ValueError, fixed_mean, quantize};
+pub use order::order_statistic;
+pub use proportion::{PairedCounts, wilson_interval};
 pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, ZERO_THRESHOLD};
 pub use student_t::{normal_quantile, t_quantile};
+pub use survival::{KaplanMeier, KmStep};
 pub use wide::U256;
