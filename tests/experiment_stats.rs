@@ -69,16 +69,19 @@ fn summary_matches_direct_computation() {
         [
             "configuration",
             "metric",
+            "kind",
             "n",
             "mean",
             "sd",
             "ci95_low",
             "ci95_high",
+            "interval",
             "p05",
             "p25",
             "p50",
             "p75",
-            "p95"
+            "p95",
+            "note"
         ]
     );
     assert_eq!(rows.len(), 4);
@@ -87,7 +90,8 @@ fn summary_matches_direct_computation() {
         let mut values: Vec<f64> = (0..10)
             .map(|k| runs[&(row[0].clone(), k)].as_ref().unwrap()[m])
             .collect();
-        assert_eq!(row[2], "10");
+        assert_eq!(row[2..4], ["continuous", "10"]);
+        assert_eq!(row[8], "t");
         let (mean, sd) = mean_sd(&values);
         close(cell(row, &header, "mean"), mean, 1e-12, "mean");
         close(cell(row, &header, "sd"), sd, 1e-10, "sd");
@@ -107,12 +111,9 @@ fn summary_matches_direct_computation() {
             ("p75", 0.75),
             ("p95", 0.95),
         ] {
+            // Exact order statistics of rank ⌊q(n − 1)⌋, n = 10.
             let truth = values[(q * 9.0f64).floor() as usize];
-            let est = cell(row, &header, col);
-            assert!(
-                (est - truth).abs() <= RELATIVE_ACCURACY * truth.abs() + 1e-12,
-                "{col}: {est} vs {truth}"
-            );
+            assert_eq!(cell(row, &header, col), truth, "{col}");
         }
     }
 }
@@ -126,14 +127,18 @@ fn single_replication_leaves_spread_cells_empty() {
     let (_, rows) = read_csv(&dir.join("summary.csv"));
     let value = runs[&("base".to_string(), 0)].as_ref().unwrap()[0];
     let row = &rows[0];
-    assert_eq!(row[..3], ["base", "final", "1"]);
-    close(row[3].parse().unwrap(), value, 1e-13, "mean");
-    assert_eq!(row[4..7], ["", "", ""]);
-    // With one value every quantile is that value (clamped to [min, max]).
-    assert!(row[7..].iter().all(|q| q.parse::<f64>().unwrap() == value));
+    assert_eq!(row[..4], ["base", "final", "continuous", "1"]);
+    close(row[4].parse().unwrap(), value, 1e-13, "mean");
+    assert_eq!(row[5..8], ["", "", ""]);
+    // With one value every quantile is that value.
+    assert!(
+        row[9..14]
+            .iter()
+            .all(|q| q.parse::<f64>().unwrap() == value)
+    );
     let (_, cmp) = read_csv(&dir.join("comparisons.csv"));
     assert_eq!(cmp[0][3], "1");
-    assert_eq!(cmp[0][5..], ["", ""]);
+    assert_eq!(cmp[0][5..], ["", "", "paired_t"]);
 }
 
 #[test]
@@ -153,7 +158,8 @@ fn paired_comparisons_match_direct_computation() {
             "n",
             "mean_diff",
             "ci95_low",
-            "ci95_high"
+            "ci95_high",
+            "interval"
         ]
     );
     assert_eq!(rows.len(), 5 * 2);
@@ -236,7 +242,7 @@ fn failed_and_panicking_runs_are_recorded_and_excluded() {
     // Summary n counts successful runs only.
     let (_, summary) = read_csv(&dir.join("summary.csv"));
     let flaky_row = summary.iter().find(|r| r[0] == "flaky").unwrap();
-    assert_eq!(flaky_row[2], (reps as usize - flaky.len()).to_string());
+    assert_eq!(flaky_row[3], (reps as usize - flaky.len()).to_string());
 
     // The engine's runs are exactly sim::run_single's, and the trajectories of
     // failed runs (which fail at month 3) leave months 1-2 untouched.
@@ -305,8 +311,11 @@ fn configurations_without_successful_runs_give_empty_cells() {
     assert_eq!(outcome.runs_failed, 9);
     let (_, summary) = read_csv(&dir.join("summary.csv"));
     let never = summary.iter().find(|r| r[0] == "never").unwrap();
-    assert_eq!(never[2], "0");
-    assert!(never[3..].iter().all(String::is_empty));
+    assert_eq!(never[3], "0");
+    // Only the name of the interval method remains.
+    assert!(never[4..8].iter().all(String::is_empty));
+    assert_eq!(never[8], "t");
+    assert!(never[9..].iter().all(String::is_empty));
     let (_, traj) = read_csv(&dir.join("trajectories.csv"));
     assert!(
         traj.iter()
@@ -315,5 +324,5 @@ fn configurations_without_successful_runs_give_empty_cells() {
     );
     let (_, cmp) = read_csv(&dir.join("comparisons.csv"));
     let never = cmp.iter().find(|r| r[0] == "never").unwrap();
-    assert_eq!(never[3..], ["0", "", "", ""]);
+    assert_eq!(never[3..], ["0", "", "", "", "paired_t"]);
 }

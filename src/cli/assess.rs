@@ -2,11 +2,11 @@
 //! a scenario with a short forecast.
 
 use clap::Args;
-use mlgov::analysis::t_quantile;
+use mlgov::analysis::{KaplanMeier, t_quantile, wilson_interval};
 use mlgov::assess::{AssessError, CapacityLevel, Checklist, Typology, classify};
-use mlgov::partnership::{FINAL_METRICS, GovernanceModel};
+use mlgov::partnership::GovernanceModel;
 use mlgov::scenario::Scenario;
-use mlgov::sim::{run_seed, run_single};
+use mlgov::sim::{MetricKind, Model, run_seed, run_single};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -201,7 +201,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
     let ok: Vec<&Vec<f64>> = runs.iter().flatten().collect();
     let failed = runs.len() - ok.len();
     println!(
-        "forecast for \"{}\": {} replications × {} months (mean [95% interval of the mean]){}",
+        "forecast for \"{}\": {} replications × {} months (mean [95% CI]; shares: Wilson interval; months: Kaplan–Meier median [95% CI]){}",
         config.name,
         ok.len(),
         months,
@@ -214,45 +214,79 @@ fn forecast(scenario: &Scenario, replications: u32) {
     if ok.is_empty() {
         return;
     }
-    let col = |name: &str| {
-        FINAL_METRICS
-            .iter()
-            .position(|m| *m == name)
-            .expect("known metric")
-    };
+    let names = model.final_metrics();
+    let col = |name: &str| names.iter().position(|m| m == name);
+    let kinds = model.final_metric_kinds();
     for (metric, label) in SHOWN {
-        let xs: Vec<f64> = ok.iter().map(|r| r[col(metric)]).collect();
-        let (mean, half) = mean_ci(&xs);
-        let note = if metric == "months_to_trust" {
-            format!(
-                "  (threshold {}; {} = never)",
-                exp.trust_threshold,
-                months + 1
-            )
-        } else {
-            String::new()
-        };
-        // Every metric shown is ≥ 0; shares and scores are ≤ 1.
-        let top = if matches!(
-            metric,
-            "trust_mean" | "survival" | "empowerment" | "service_delivery"
-        ) {
-            1.0
-        } else {
-            f64::INFINITY
-        };
-        println!(
-            "  {label:26} {mean:>9.3} [{:.3}, {:.3}]{note}",
-            (mean - half).max(0.0),
-            (mean + half).min(top)
-        );
+        let Some(i) = col(metric) else { continue };
+        let xs: Vec<f64> = ok.iter().map(|r| r[i]).collect();
+        match kinds[i] {
+            MetricKind::Proportion => {
+                let ones = xs.iter().filter(|&&v| v == 1.0).count() as u64;
+                let (lo, hi) = wilson_interval(ones, xs.len() as u64, 0.95).unwrap_or((0.0, 1.0));
+                println!(
+                    "  {label:26} {:>9.3} [{lo:.3}, {hi:.3}]  (Wilson interval)",
+                    ones as f64 / xs.len() as f64
+                );
+            }
+            MetricKind::TimeToEvent => {
+                let horizon = f64::from(months);
+                let obs: Vec<(f64, bool)> = xs
+                    .iter()
+                    .map(|&t| {
+                        if t <= horizon {
+                            (t, true)
+                        } else {
+                            (horizon, false)
+                        }
+                    })
+                    .collect();
+                let km = KaplanMeier::new(&obs);
+                let share = 100.0 * km.events() as f64 / xs.len() as f64;
+                let reached = format!(
+                    "reached in {share:.0}% of runs; threshold {}",
+                    exp.trust_threshold
+                );
+                match km.quantile(0.5) {
+                    Some(m) => {
+                        let (lo, hi) = km.quantile_ci(0.5, 0.95);
+                        let end = |v: Option<f64>| {
+                            v.map_or(format!("not reached in {months} months"), |v| {
+                                format!("{v}")
+                            })
+                        };
+                        println!(
+                            "  {label:26} median {m} [{}, {}]  ({reached})",
+                            end(lo),
+                            end(hi)
+                        );
+                    }
+                    None => {
+                        println!("  {label:26} median not reached in {months} months  ({reached})")
+                    }
+                }
+            }
+            _ => {
+                let (mean, half) = mean_ci(&xs);
+                // Every metric shown is ≥ 0; scores are ≤ 1.
+                let top = if matches!(metric, "trust_mean" | "empowerment" | "service_delivery") {
+                    1.0
+                } else {
+                    f64::INFINITY
+                };
+                println!(
+                    "  {label:26} {mean:>9.3} [{:.3}, {:.3}]",
+                    (mean - half).max(0.0),
+                    (mean + half).min(top)
+                );
+            }
+        }
     }
-    let (e, _) = mean_ci(&ok.iter().map(|r| r[col("empowerment")]).collect::<Vec<_>>());
-    let (d, _) = mean_ci(
-        &ok.iter()
-            .map(|r| r[col("service_delivery")])
-            .collect::<Vec<_>>(),
-    );
+    let (Some(ie), Some(id)) = (col("empowerment"), col("service_delivery")) else {
+        return;
+    };
+    let (e, _) = mean_ci(&ok.iter().map(|r| r[ie]).collect::<Vec<_>>());
+    let (d, _) = mean_ci(&ok.iter().map(|r| r[id]).collect::<Vec<_>>());
     let typology = classify(e, d);
     println!(
         "  Lloyd's typology (of the means): {} — level {} ({})",
@@ -263,10 +297,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
     let shares: Vec<String> = Typology::ALL
         .iter()
         .filter_map(|t| {
-            let k = ok
-                .iter()
-                .filter(|r| classify(r[col("empowerment")], r[col("service_delivery")]) == *t)
-                .count();
+            let k = ok.iter().filter(|r| classify(r[ie], r[id]) == *t).count();
             (k > 0).then(|| format!("{} {:.0}%", t.name(), 100.0 * k as f64 / ok.len() as f64))
         })
         .collect();

@@ -61,6 +61,83 @@ pub(crate) struct Aggregate {
     /// Fixed-point sums of observations, `configs × months × observables`.
     pub traj_sums: Vec<i128>,
     pub traj_sketches: Vec<QuantileSketch>,
+    /// Exact counts per value, `configs × months × observables`, filled for
+    /// the discrete observables (counts, categories) only; their sketches
+    /// stay empty.
+    pub traj_counts: Vec<Counts>,
+    /// Which observables are discrete.
+    pub discrete: Vec<bool>,
+}
+
+/// Exact counts of whole-number values: `(value, count)` sorted by value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Counts(pub Vec<(i64, u64)>);
+
+impl Counts {
+    fn add(&mut self, value: i64, count: u64) {
+        match self.0.binary_search_by_key(&value, |e| e.0) {
+            Ok(i) => self.0[i].1 += count,
+            Err(i) => self.0.insert(i, (value, count)),
+        }
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        for &(v, k) in &other.0 {
+            self.add(v, k);
+        }
+    }
+
+    /// How many values there are.
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|e| e.1).sum()
+    }
+
+    /// How many values equal `value`.
+    pub fn of(&self, value: i64) -> u64 {
+        self.0
+            .binary_search_by_key(&value, |e| e.0)
+            .map_or(0, |i| self.0[i].1)
+    }
+
+    /// The exact order statistic of 0-based rank `⌊percent · (n − 1) / 100⌋`
+    /// (as [`crate::analysis::order_statistic`]).
+    pub fn order_statistic(&self, percent: u32) -> Option<f64> {
+        let n = self.total();
+        if n == 0 || percent > 100 {
+            return None;
+        }
+        let rank = (u128::from(percent) * u128::from(n - 1) / 100) as u64;
+        let mut seen = 0;
+        for &(v, k) in &self.0 {
+            seen += k;
+            if seen > rank {
+                return Some(v as f64);
+            }
+        }
+        None
+    }
+
+    fn encode(&self, e: &mut Encoder) {
+        e.u64(self.0.len() as u64);
+        for &(v, k) in &self.0 {
+            e.i64(v);
+            e.u64(k);
+        }
+    }
+
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        let n = d.len(u32::MAX as u64, "count entries")?;
+        let mut out = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            let v = d.i64("counted value")?;
+            let k = d.u64("count")?;
+            if out.last().is_some_and(|&(last, _)| last >= v) {
+                return Err(DecodeError("counted values out of order".into()));
+            }
+            out.push((v, k));
+        }
+        Ok(Counts(out))
+    }
 }
 
 fn fixed(v: f64) -> i128 {
@@ -69,8 +146,9 @@ fn fixed(v: f64) -> i128 {
 }
 
 impl Aggregate {
-    /// The empty aggregate.
-    pub fn new(shape: Shape) -> Self {
+    /// The empty aggregate; `discrete[j]` says whether observable `j` is
+    /// counted exactly.
+    pub fn new(shape: Shape, discrete: &[bool]) -> Self {
         let cm = shape.configs * shape.metrics;
         let cells = shape.configs * shape.months * shape.observables;
         Self {
@@ -82,6 +160,10 @@ impl Aggregate {
             pairs: vec![Moments::new(); cm],
             traj_sums: vec![0; cells],
             traj_sketches: vec![QuantileSketch::new(); cells],
+            traj_counts: vec![Counts::default(); cells],
+            discrete: (0..shape.observables)
+                .map(|j| discrete.get(j).copied().unwrap_or(false))
+                .collect(),
         }
     }
 
@@ -124,11 +206,13 @@ impl Aggregate {
             return;
         }
         let stride = months * nobs;
+        let discrete = &self.discrete;
         self.traj_sums
             .par_chunks_mut(nobs)
             .zip(self.traj_sketches.par_chunks_mut(nobs))
+            .zip(self.traj_counts.par_chunks_mut(nobs))
             .enumerate()
-            .for_each_init(Vec::new, |batch, (cell, (sums, sketches))| {
+            .for_each_init(Vec::new, |batch, (cell, ((sums, sketches), counts))| {
                 let (c, t) = (cell / months, cell % months);
                 // One observable at a time, so each sketch gets its whole
                 // batch in one sorted sweep (see `insert_many`).
@@ -139,7 +223,12 @@ impl Aggregate {
                         batch.extend(obs.chunks_exact(stride).map(|run| run[t * nobs + j]));
                     }
                     *sum += batch.iter().map(|&v| fixed(v)).sum::<i128>();
-                    sketch.insert_many(batch);
+                    if discrete[j] {
+                        // Whole numbers, checked when the run finished.
+                        batch.iter().for_each(|&v| counts[j].add(v as i64, 1));
+                    } else {
+                        sketch.insert_many(batch);
+                    }
                 }
             });
     }
@@ -160,6 +249,9 @@ impl Aggregate {
         }
         for (a, b) in self.traj_sums.iter_mut().zip(&other.traj_sums) {
             *a += b;
+        }
+        for (a, b) in self.traj_counts.iter_mut().zip(&other.traj_counts) {
+            a.merge(b);
         }
         self.traj_sketches
             .par_iter_mut()
@@ -187,10 +279,15 @@ impl Aggregate {
         self.final_sketches.iter().for_each(|s| s.encode(e));
         self.traj_sums.iter().for_each(|&s| e.i128(s));
         self.traj_sketches.iter().for_each(|s| s.encode(e));
+        self.traj_counts.iter().for_each(|s| s.encode(e));
     }
 
     /// Reads an aggregate, checking that it has the `expected` shape.
-    pub fn decode(d: &mut Decoder<'_>, expected: Shape) -> Result<Self, DecodeError> {
+    pub fn decode(
+        d: &mut Decoder<'_>,
+        expected: Shape,
+        discrete: &[bool],
+    ) -> Result<Self, DecodeError> {
         let mut dims = [0usize; 4];
         for v in dims.iter_mut() {
             *v = d.len(u32::MAX as u64, "aggregate shape")?;
@@ -206,7 +303,7 @@ impl Aggregate {
                 "aggregate shape {shape:?} does not match the header {expected:?}"
             )));
         }
-        let mut agg = Aggregate::new(shape);
+        let mut agg = Aggregate::new(shape, discrete);
         for v in agg.ok.iter_mut().chain(agg.failed.iter_mut()) {
             *v = d.u64("run counts")?;
         }
@@ -225,6 +322,9 @@ impl Aggregate {
         for s in agg.traj_sketches.iter_mut() {
             *s = QuantileSketch::decode(d)?;
         }
+        for s in agg.traj_counts.iter_mut() {
+            *s = Counts::decode(d)?;
+        }
         Ok(agg)
     }
 }
@@ -239,7 +339,15 @@ mod tests {
                 let runs = 2;
                 ConfigBlock {
                     observations: (0..runs * shape.months * shape.observables)
-                        .map(|i| (i as f64 * 0.37 + seed + c as f64).sin())
+                        .map(|i| {
+                            let v = (i as f64 * 0.37 + seed + c as f64).sin();
+                            // Observable 1 is discrete: whole numbers.
+                            if i % shape.observables == 1 {
+                                (3.0 * v).round()
+                            } else {
+                                v
+                            }
+                        })
                         .collect(),
                     finals: (0..runs * shape.metrics).map(|i| i as f64 + seed).collect(),
                     ok: runs as u64,
@@ -265,11 +373,12 @@ mod tests {
             metrics: 2,
         };
         let blocks: Vec<_> = (0..4).map(|k| block(shape, k as f64)).collect();
-        let mut all = Aggregate::new(shape);
+        let discrete = [false, true];
+        let mut all = Aggregate::new(shape, &discrete);
         all.absorb(&blocks);
-        let mut parts = Aggregate::new(shape);
+        let mut parts = Aggregate::new(shape, &discrete);
         parts.absorb(&blocks[2..]);
-        let mut first = Aggregate::new(shape);
+        let mut first = Aggregate::new(shape, &discrete);
         first.absorb(&blocks[..2]);
         parts.merge(&first);
         assert_eq!(parts, all);
@@ -278,9 +387,37 @@ mod tests {
 
         let mut e = Encoder::default();
         all.encode(&mut e);
-        let back = Aggregate::decode(&mut Decoder::new(&e.bytes), shape).unwrap();
+        let back = Aggregate::decode(&mut Decoder::new(&e.bytes), shape, &discrete).unwrap();
         assert_eq!(back, all);
         let wrong = Shape { months: 4, ..shape };
-        assert!(Aggregate::decode(&mut Decoder::new(&e.bytes), wrong).is_err());
+        assert!(Aggregate::decode(&mut Decoder::new(&e.bytes), wrong, &discrete).is_err());
+        // The discrete observable was counted exactly, not sketched.
+        assert!(
+            all.traj_counts
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .all(|c| c.total() == 8)
+        );
+        assert!(all.traj_counts.iter().step_by(2).all(|c| c.total() == 0));
+    }
+
+    #[test]
+    fn counts_give_exact_order_statistics() {
+        let mut c = Counts::default();
+        for v in [3, 1, 2, 3, 3, 0, 2, 1, 3, 2] {
+            c.add(v, 1);
+        }
+        let mut sorted = vec![0.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0];
+        sorted.sort_by(f64::total_cmp);
+        for p in [0, 5, 25, 50, 75, 95, 100] {
+            assert_eq!(
+                c.order_statistic(p),
+                crate::analysis::order_statistic(&sorted, p),
+                "{p}"
+            );
+        }
+        assert_eq!(c.of(3), 4);
+        assert_eq!(Counts::default().order_statistic(50), None);
     }
 }

@@ -75,6 +75,14 @@ pub enum ExperimentError {
         /// What is wrong.
         problem: String,
     },
+    /// A result file does not hold what the checkpoint says it should.
+    #[error("{}: {problem}", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line where it helps.
+        problem: String,
+    },
     /// Reading or writing a file failed.
     #[error("{}: cannot {action}", path.display())]
     Io {

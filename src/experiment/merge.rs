@@ -105,7 +105,7 @@ fn merge_into(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentEr
 
     let mut info = first.info.clone();
     info.shard = None;
-    let mut aggregate = Aggregate::new(info.shape());
+    let mut aggregate = Aggregate::new(info.shape(), &info.discrete());
     let mut elapsed = 0.0;
     for &i in &order {
         aggregate.merge(&shards[i].2.aggregate);

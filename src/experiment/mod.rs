@@ -54,6 +54,7 @@
 
 mod aggregate;
 mod error;
+mod finals;
 mod lock;
 mod merge;
 mod output;
@@ -64,6 +65,7 @@ pub mod toy;
 mod verify;
 
 pub use error::ExperimentError;
+pub use finals::TIME_TO_EVENT_COLUMNS;
 pub use lock::{DirLock, LOCK_FILE};
 pub use merge::merge_results;
 pub use output::{COMPARISON_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results};

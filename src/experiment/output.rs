@@ -8,8 +8,10 @@
 
 use super::ExperimentError;
 use super::aggregate::Aggregate;
+use super::finals::{self, PERCENTS, RunValues, TIME_TO_EVENT_COLUMNS};
 use super::state::{Info, STATE_DIR, write_atomic};
 use crate::analysis::{RELATIVE_ACCURACY, fixed_mean};
+use crate::sim::{MetricKind, ObservableKind};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -21,32 +23,44 @@ pub(crate) const SUMMARY: &str = "summary.csv";
 pub(crate) const COMPARISONS: &str = "comparisons.csv";
 /// Monthly trajectories.
 pub(crate) const TRAJECTORIES: &str = "trajectories.csv";
+/// Kaplan–Meier summaries of the times to an event.
+pub(crate) const TIME_TO_EVENT: &str = "time_to_event.csv";
 /// The manifest, written last: its presence means the directory is complete.
 pub(crate) const MANIFEST: &str = "manifest.json";
 
 /// Every file an experiment writes in its output folder (besides the
 /// checkpoint folder and the charts).
-const RESULT_FILES: [&str; 5] = [RUNS, SUMMARY, COMPARISONS, TRAJECTORIES, MANIFEST];
+const RESULT_FILES: [&str; 6] = [
+    RUNS,
+    SUMMARY,
+    COMPARISONS,
+    TRAJECTORIES,
+    TIME_TO_EVENT,
+    MANIFEST,
+];
 
 /// The columns of `summary.csv`: one row per configuration × final metric.
-pub const SUMMARY_COLUMNS: [&str; 12] = [
+pub const SUMMARY_COLUMNS: [&str; 15] = [
     "configuration",
     "metric",
+    "kind",
     "n",
     "mean",
     "sd",
     "ci95_low",
     "ci95_high",
+    "interval",
     "p05",
     "p25",
     "p50",
     "p75",
     "p95",
+    "note",
 ];
 
 /// The columns of `comparisons.csv`: one row per configuration other than
 /// the baseline × final metric (paired differences from the baseline).
-pub const COMPARISON_COLUMNS: [&str; 7] = [
+pub const COMPARISON_COLUMNS: [&str; 8] = [
     "configuration",
     "baseline",
     "metric",
@@ -54,6 +68,7 @@ pub const COMPARISON_COLUMNS: [&str; 7] = [
     "mean_diff",
     "ci95_low",
     "ci95_high",
+    "interval",
 ];
 
 /// The columns of `trajectories.csv`: one row per configuration × month ×
@@ -184,24 +199,16 @@ pub(crate) fn write_tables(
     let quantiles =
         |s: &crate::analysis::QuantileSketch| s.quantiles(&QUANTILES).into_iter().map(opt);
 
+    let runs = RunValues::read(dir, info, agg)?;
+    let runs = &runs;
     let summary = info
         .configurations
         .iter()
         .enumerate()
         .flat_map(|(c, name)| {
             metrics.iter().enumerate().map(move |(m, metric)| {
-                let mo = &agg.finals[c * nm + m];
-                let ci = mo.mean_ci(0.95);
-                let mut row = vec![
-                    name.clone(),
-                    metric.clone(),
-                    mo.count().to_string(),
-                    opt(mo.mean()),
-                    opt(mo.sd()),
-                    opt(ci.map(|c| c.0)),
-                    opt(ci.map(|c| c.1)),
-                ];
-                row.extend(quantiles(&agg.final_sketches[c * nm + m]));
+                let mut row = vec![name.clone(), metric.clone()];
+                row.extend(finals::summary_cells(info, agg, runs, c, m));
                 row
             })
         });
@@ -215,20 +222,31 @@ pub(crate) fn write_tables(
         .filter(|(c, _)| *c != info.baseline)
         .flat_map(|(c, name)| {
             metrics.iter().enumerate().map(move |(m, metric)| {
-                let mo = &agg.pairs[c * nm + m];
-                let ci = mo.mean_ci(0.95);
-                vec![
-                    name.clone(),
-                    base.clone(),
-                    metric.clone(),
-                    mo.count().to_string(),
-                    opt(mo.mean()),
-                    opt(ci.map(|c| c.0)),
-                    opt(ci.map(|c| c.1)),
-                ]
+                let mut row = vec![name.clone(), base.clone(), metric.clone()];
+                row.extend(finals::comparison_cells(info, agg, runs, c, m));
+                row
             })
         });
     write_table(dir, COMPARISONS, &COMPARISON_COLUMNS, comparisons)?;
+
+    let events: Vec<usize> = (0..nm)
+        .filter(|&m| info.final_kinds[m] == MetricKind::TimeToEvent)
+        .collect();
+    if !events.is_empty() {
+        let events = &events;
+        let rows = info
+            .configurations
+            .iter()
+            .enumerate()
+            .flat_map(|(c, name)| {
+                events.iter().map(move |&m| {
+                    let mut row = vec![name.clone(), metrics[m].clone()];
+                    row.extend(finals::time_to_event_cells(info, runs, c, m));
+                    row
+                })
+            });
+        write_table(dir, TIME_TO_EVENT, &TIME_TO_EVENT_COLUMNS, rows)?;
+    }
 
     let (months, nobs) = (info.months as usize, info.observables.len());
     let trajectories = info
@@ -237,17 +255,39 @@ pub(crate) fn write_tables(
         .enumerate()
         .flat_map(|(c, name)| {
             (0..months).flat_map(move |t| {
-                info.observables.iter().enumerate().map(move |(j, obs)| {
-                    let cell = (c * months + t) * nobs + j;
-                    let mut row = vec![
-                        name.clone(),
-                        (t + 1).to_string(),
-                        obs.clone(),
-                        opt(fixed_mean(agg.traj_sums[cell], agg.ok[c])),
-                    ];
-                    row.extend(quantiles(&agg.traj_sketches[cell]));
-                    row
-                })
+                info.observables
+                    .iter()
+                    .enumerate()
+                    .flat_map(move |(j, obs)| {
+                        let cell = (c * months + t) * nobs + j;
+                        let head = |metric: String, mean: Option<f64>| {
+                            vec![name.clone(), (t + 1).to_string(), metric, opt(mean)]
+                        };
+                        let counts = &agg.traj_counts[cell];
+                        match &info.observable_kinds[j] {
+                            ObservableKind::Categorical(names) => names
+                                .iter()
+                                .enumerate()
+                                .map(|(k, category)| {
+                                    let share = (agg.ok[c] > 0)
+                                        .then(|| counts.of(k as i64) as f64 / agg.ok[c] as f64);
+                                    let mut row = head(format!("{obs}_{category}"), share);
+                                    row.extend(std::iter::repeat_n(String::new(), QUANTILES.len()));
+                                    row
+                                })
+                                .collect::<Vec<_>>(),
+                            kind => {
+                                let mut row =
+                                    head(obs.clone(), fixed_mean(agg.traj_sums[cell], agg.ok[c]));
+                                if kind.is_discrete() {
+                                    row.extend(PERCENTS.map(|p| opt(counts.order_statistic(p))));
+                                } else {
+                                    row.extend(quantiles(&agg.traj_sketches[cell]));
+                                }
+                                vec![row]
+                            }
+                        }
+                    })
             })
         });
     write_table(dir, TRAJECTORIES, &TRAJECTORY_COLUMNS, trajectories)
@@ -256,8 +296,10 @@ pub(crate) fn write_tables(
 /// How quantiles are estimated, as recorded in the manifest.
 pub(crate) fn quantile_method() -> String {
     format!(
-        "DDSketch-style log-bucketed sketch (Masson, Rim & Lee 2019), relative accuracy {RELATIVE_ACCURACY}; \
-         quantile q is the order statistic of rank floor(q*(n-1)), clamped to [min, max]"
+        "final metrics: exact order statistic of 0-based rank floor(q*(n-1)) of the sorted run values \
+         (times to an event: Kaplan-Meier quantiles); trajectories: DDSketch-style log-bucketed sketch \
+         (Masson, Rim & Lee 2019), relative accuracy {RELATIVE_ACCURACY}, estimating the same rank, \
+         clamped to [min, max]; counts: exact"
     )
 }
 
@@ -275,6 +317,8 @@ pub(crate) struct Manifest {
     pub baseline: String,
     pub observables: Vec<String>,
     pub final_metrics: Vec<String>,
+    pub final_metric_kinds: Vec<&'static str>,
+    pub observable_kinds: Vec<String>,
     pub threads: Option<usize>,
     pub shard: Option<String>,
     pub elapsed_seconds: f64,
@@ -296,6 +340,8 @@ impl Manifest {
             baseline: info.configurations[info.baseline].clone(),
             observables: info.observables.clone(),
             final_metrics: info.final_metrics.clone(),
+            final_metric_kinds: info.final_kinds.iter().map(|k| k.name()).collect(),
+            observable_kinds: info.observable_kinds.iter().map(|k| k.name()).collect(),
             threads,
             shard: info.shard.map(|s| s.to_string()),
             elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,

@@ -11,7 +11,10 @@ use super::{
     MAX_THREADS, RunOptions, RunOutcome, estimated_memory,
 };
 use crate::analysis::{Moments, quantize};
-use crate::sim::{Configuration, DYNAMICS_STREAM, Model, rng_from_seed, run_seed, stream_seed};
+use crate::sim::{
+    Configuration, DYNAMICS_STREAM, MetricKind, Model, ObservableKind, rng_from_seed, run_seed,
+    stream_seed,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -127,6 +130,16 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
         shard.validate()?;
     }
     check_size(exp, opts)?;
+    let (final_kinds, observable_kinds) =
+        (exp.model.final_metric_kinds(), exp.model.observable_kinds());
+    if final_kinds.len() != exp.model.final_metrics().len()
+        || observable_kinds.len() != exp.model.observables().len()
+    {
+        return Err(ExperimentError::invalid(
+            "model",
+            "gives a kind for each final metric and observable: the lists' lengths differ",
+        ));
+    }
     Ok(Info {
         identity: exp.identity.clone(),
         scenario: exp.scenario_name.clone(),
@@ -137,6 +150,8 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
         baseline: exp.baseline,
         observables: exp.model.observables(),
         final_metrics: exp.model.final_metrics(),
+        final_kinds,
+        observable_kinds,
         shard: opts.shard,
         block_size: BLOCK_SIZE,
     })
@@ -236,7 +251,7 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
         runs_len: header.len() as u64,
         runs_hash: fnv1a_continue(FNV_OFFSET, &header),
         elapsed: 0.0,
-        aggregate: Aggregate::new(info.shape()),
+        aggregate: Aggregate::new(info.shape(), &info.discrete()),
     };
     // The checkpoint first: if killed before runs.csv exists, resume recreates it.
     state.save(dir)?;
@@ -299,6 +314,8 @@ fn run_waves<M: Model>(
     let names = Names {
         observables: state.info.observables.clone(),
         final_metrics: state.info.final_metrics.clone(),
+        observable_kinds: state.info.observable_kinds.clone(),
+        final_kinds: state.info.final_kinds.clone(),
     };
     let (start, end) = state.info.range();
     let per_rep = exp.configurations.len() as u64;
@@ -386,6 +403,8 @@ fn progress_bar(total: u64, done: u64) -> ProgressBar {
 struct Names {
     observables: Vec<String>,
     final_metrics: Vec<String>,
+    observable_kinds: Vec<ObservableKind>,
+    final_kinds: Vec<MetricKind>,
 }
 
 /// Replications `a..b` of every configuration, in canonical order.
@@ -497,16 +516,63 @@ fn simulate<M: Model>(
             .map_err(|e| format!("month {t}: {e}"))?;
         let start = observations.len();
         model.observe(&params, &state, t, observations);
+        let when = format!(" at month {t}");
         check_values(
             &observations[start..],
             &names.observables,
             "observation",
-            &format!(" at month {t}"),
+            &when,
         )?;
+        for ((v, name), kind) in observations[start..]
+            .iter()
+            .zip(&names.observables)
+            .zip(&names.observable_kinds)
+        {
+            check_discrete(*v, kind).map_err(|e| format!("observation `{name}`{when}: {e}"))?;
+        }
     }
     let start = finals.len();
     model.finish(&params, &state, months, finals);
-    check_values(&finals[start..], &names.final_metrics, "final metric", "")
+    check_values(&finals[start..], &names.final_metrics, "final metric", "")?;
+    for ((v, name), kind) in finals[start..]
+        .iter()
+        .zip(&names.final_metrics)
+        .zip(&names.final_kinds)
+    {
+        let ok = match kind {
+            MetricKind::Proportion => *v == 0.0 || *v == 1.0,
+            MetricKind::TimeToEvent => *v >= 0.0,
+            _ => true,
+        };
+        if !ok {
+            return Err(format!(
+                "final metric `{name}` is a {} but is {v}",
+                match kind {
+                    MetricKind::Proportion => "0/1 outcome",
+                    _ => "time to an event (at least 0)",
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Counts must be whole numbers, categories one of their codes.
+fn check_discrete(v: f64, kind: &ObservableKind) -> Result<(), String> {
+    match kind {
+        ObservableKind::Count if v.fract() != 0.0 => {
+            Err(format!("is a count but is {v}, not a whole number"))
+        }
+        ObservableKind::Categorical(names)
+            if v.fract() != 0.0 || v < 0.0 || v >= names.len() as f64 =>
+        {
+            Err(format!(
+                "is a category coded 0..{} but is {v}",
+                names.len().saturating_sub(1)
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a wrong number of values, non-finite values and `|v| > 1e9`.

@@ -16,6 +16,7 @@
 use super::aggregate::{Aggregate, Shape};
 use super::{ExperimentError, Shard};
 use crate::analysis::codec::{DecodeError, Decoder, Encoder};
+use crate::sim::{MetricKind, ObservableKind};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,8 +25,9 @@ use std::path::{Path, PathBuf};
 pub(crate) const STATE_DIR: &str = ".mlgov";
 const STATE_FILE: &str = "state.bin";
 const MAGIC: &[u8; 8] = b"MLGOVST1";
-/// Version 2 added the running hash of `runs.csv`.
-const VERSION: u32 = 2;
+/// Version 2 added the running hash of `runs.csv`; version 3 the kinds of
+/// metrics and observables and the exact counts of discrete observables.
+const VERSION: u32 = 3;
 
 /// Everything that defines an experiment (and must match to resume or merge).
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,10 @@ pub(crate) struct Info {
     pub baseline: usize,
     pub observables: Vec<String>,
     pub final_metrics: Vec<String>,
+    /// How each final metric is summarised, in `final_metrics` order.
+    pub final_kinds: Vec<MetricKind>,
+    /// How each observable is summarised, in `observables` order.
+    pub observable_kinds: Vec<ObservableKind>,
     pub shard: Option<Shard>,
     pub block_size: u64,
 }
@@ -52,6 +58,14 @@ impl Info {
             observables: self.observables.len(),
             metrics: self.final_metrics.len(),
         }
+    }
+
+    /// Which observables are counted exactly (counts and categories).
+    pub fn discrete(&self) -> Vec<bool> {
+        self.observable_kinds
+            .iter()
+            .map(|k| k.is_discrete())
+            .collect()
     }
 
     /// The replications `[start, end)` of this (shard of the) experiment.
@@ -72,7 +86,12 @@ impl Info {
                 .cloned()
                 .unwrap_or_default()
         };
-        let fields: [(&'static str, String, String); 9] = [
+        let kinds = |i: &Info| {
+            let f = i.final_kinds.iter().map(|k| k.name().to_string());
+            let o = i.observable_kinds.iter().map(ObservableKind::name);
+            f.chain(o).collect::<Vec<_>>().join(",")
+        };
+        let fields: [(&'static str, String, String); 10] = [
             ("identity", self.identity.clone(), other.identity.clone()),
             ("seed", self.seed.to_string(), other.seed.to_string()),
             (
@@ -97,6 +116,7 @@ impl Info {
                 list(&self.final_metrics),
                 list(&other.final_metrics),
             ),
+            ("metric kinds", kinds(self), kinds(other)),
             (
                 "block size",
                 self.block_size.to_string(),
@@ -117,6 +137,8 @@ impl Info {
             list.iter().for_each(|s| e.str(s));
         }
         e.u64(self.baseline as u64);
+        self.final_kinds.iter().for_each(|k| e.str(k.name()));
+        self.observable_kinds.iter().for_each(|k| e.str(&k.name()));
         let (k, n) = self.shard.map_or((0, 0), |s| (s.index, s.count));
         e.u64(k as u64);
         e.u64(n as u64);
@@ -138,6 +160,20 @@ impl Info {
         let observables = lists.pop().unwrap_or_default();
         let configurations = lists.pop().unwrap_or_default();
         let baseline = d.len(configurations.len() as u64, "baseline")?;
+        let final_kinds = (0..final_metrics.len())
+            .map(|_| {
+                let name = d.str("metric kind")?;
+                MetricKind::from_name(&name)
+                    .ok_or_else(|| DecodeError(format!("unknown metric kind `{name}`")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let observable_kinds = (0..observables.len())
+            .map(|_| {
+                let name = d.str("observable kind")?;
+                ObservableKind::from_name(&name)
+                    .ok_or_else(|| DecodeError(format!("unknown observable kind `{name}`")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let index = d.len(u32::MAX as u64, "shard index")? as u32;
         let count = d.len(u32::MAX as u64, "shard count")? as u32;
         let shard = (count > 0).then_some(Shard { index, count });
@@ -154,6 +190,8 @@ impl Info {
             baseline,
             observables,
             final_metrics,
+            final_kinds,
+            observable_kinds,
             shard,
             block_size: d.u64("block size")?,
         })
@@ -261,7 +299,7 @@ impl State {
             let runs_len = d.u64("runs.csv length")?;
             let runs_hash = d.u64("runs.csv hash")?;
             let elapsed = d.f64("elapsed seconds")?;
-            let aggregate = Aggregate::decode(d, info.shape())?;
+            let aggregate = Aggregate::decode(d, info.shape(), &info.discrete())?;
             Ok(State {
                 info,
                 next,

@@ -15,8 +15,8 @@ mod vision;
 pub use model::{
     BONUS_CAP, DISSOLVING_REVIEWS, EXCHANGE_CONTACT_PER_WEEK, EXCHANGE_EVIDENCE_PER_WEEK,
     EXCHANGE_SPILLOVER, FINAL_METRICS, FORMAL_CONTACT, GovernanceModel, LEADER_EXCHANGE_EVIDENCE,
-    MonthOutputs, OBSERVABLES, PHASE_CONTACT, PHASE_DEMAND, Phase, RENEGOTIATION_MONTHS, State,
-    TEAM_CONTACT, Totals, WORKSHOP_GAIN, flexibility, uniform_policy_loss,
+    MonthOutputs, OBSERVABLES, PHASE_CONTACT, PHASE_DEMAND, PHASES, Phase, RENEGOTIATION_MONTHS,
+    State, TEAM_CONTACT, Totals, WORKSHOP_GAIN, flexibility, uniform_policy_loss,
 };
 pub use params::{GovernanceParams, Partner, Sector};
 pub use trust::{AsymmetricTrust, BetaTrust, TrustError};

@@ -6,7 +6,7 @@
 use super::params::{GovernanceParams, Sector};
 use super::step::joined_dispersion;
 use crate::governance::Level;
-use crate::sim::{Model, ModelError, SimRng};
+use crate::sim::{MetricKind, Model, ModelError, ObservableKind, SimRng};
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::Distribution;
@@ -49,6 +49,14 @@ pub enum Phase {
     /// The partnership has dissolved.
     Dissolved = 3,
 }
+
+/// Every phase, in the order of their codes in the `phase` observable.
+pub const PHASES: [Phase; 4] = [
+    Phase::Negotiate,
+    Phase::Commit,
+    Phase::Execute,
+    Phase::Dissolved,
+];
 
 /// The built-in model of multi-level governance partnerships.
 #[derive(Debug, Clone, Copy, Default)]
@@ -476,6 +484,30 @@ impl Model for GovernanceModel {
         ]);
     }
 
+    fn final_metric_kinds(&self) -> Vec<MetricKind> {
+        FINAL_METRICS
+            .iter()
+            .map(|&m| match m {
+                "survival" => MetricKind::Proportion,
+                "months_to_trust" => MetricKind::TimeToEvent,
+                _ => MetricKind::Continuous,
+            })
+            .collect()
+    }
+
+    fn observable_kinds(&self) -> Vec<ObservableKind> {
+        OBSERVABLES
+            .iter()
+            .map(|&o| match o {
+                "phase" => ObservableKind::Categorical(
+                    PHASES.iter().map(|p| p.name().to_string()).collect(),
+                ),
+                "active_partners" => ObservableKind::Count,
+                _ => ObservableKind::Continuous,
+            })
+            .collect()
+    }
+
     fn finish(&self, p: &GovernanceParams, st: &State, months: u32, out: &mut Vec<f64>) {
         let t = &st.totals;
         let months_f = f64::from(months.max(1));
@@ -545,13 +577,6 @@ impl Phase {
     /// assert_eq!(Phase::from_observation(0.5), None);
     /// ```
     pub fn from_observation(value: f64) -> Option<Phase> {
-        [
-            Phase::Negotiate,
-            Phase::Commit,
-            Phase::Execute,
-            Phase::Dissolved,
-        ]
-        .into_iter()
-        .find(|p| *p as u8 as f64 == value)
+        PHASES.into_iter().find(|p| *p as u8 as f64 == value)
     }
 }

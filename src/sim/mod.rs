@@ -76,6 +76,20 @@ pub trait Model: Sync {
     /// Names of the final metrics, in the order [`Model::finish`] pushes them.
     fn final_metrics(&self) -> Vec<String>;
 
+    /// What kind of quantity each final metric is, in [`Model::final_metrics`]
+    /// order; it decides how the experiment summarises it (see
+    /// [`MetricKind`]). By default every metric is continuous.
+    fn final_metric_kinds(&self) -> Vec<MetricKind> {
+        vec![MetricKind::Continuous; self.final_metrics().len()]
+    }
+
+    /// What kind of quantity each observable is, in [`Model::observables`]
+    /// order (see [`ObservableKind`]). By default every observable is
+    /// continuous.
+    fn observable_kinds(&self) -> Vec<ObservableKind> {
+        vec![ObservableKind::Continuous; self.observables().len()]
+    }
+
     /// The state at month 0.
     fn init<R: Rng + ?Sized>(
         &self,
@@ -97,6 +111,89 @@ pub trait Model: Sync {
 
     /// Appends the run's final metrics (one per [`Model::final_metrics`] name).
     fn finish(&self, params: &Self::Params, state: &Self::State, months: u32, out: &mut Vec<f64>);
+}
+
+/// How a final metric is summarised over runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MetricKind {
+    /// A measurement: mean with a t-interval, exact quantiles, paired mean
+    /// difference.
+    Continuous,
+    /// A 0/1 outcome: the share of runs with 1, with a Wilson interval, and
+    /// paired differences of shares with Newcombe's interval.
+    Proportion,
+    /// The time (in months) until an event. A value `t ≤ months` means the
+    /// event happened in month `t`; any value above the run's months means
+    /// it did not happen within the run (censored at the horizon). It is
+    /// summarised with the Kaplan–Meier estimator, never averaged.
+    TimeToEvent,
+}
+
+impl MetricKind {
+    /// The name used in output files (`continuous`, `proportion`,
+    /// `time_to_event`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricKind::Continuous => "continuous",
+            MetricKind::Proportion => "proportion",
+            MetricKind::TimeToEvent => "time_to_event",
+        }
+    }
+
+    /// The kind called `name` (the inverse of [`MetricKind::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            MetricKind::Continuous,
+            MetricKind::Proportion,
+            MetricKind::TimeToEvent,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+}
+
+/// How a monthly observable is summarised over runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ObservableKind {
+    /// A measurement: mean and sketch quantiles per month.
+    Continuous,
+    /// A whole number (e.g. active partners): mean and exact quantiles from
+    /// exact counts per value.
+    Count,
+    /// A category coded `0, 1, 2, …` in the order of these names (e.g. the
+    /// phase): the share of runs in each category per month, reported as
+    /// rows `<observable>_<name>`.
+    Categorical(Vec<String>),
+}
+
+impl ObservableKind {
+    /// The name used in output files: `continuous`, `count`, or
+    /// `categorical:` followed by the category names joined by `|`.
+    pub fn name(&self) -> String {
+        match self {
+            ObservableKind::Continuous => "continuous".into(),
+            ObservableKind::Count => "count".into(),
+            ObservableKind::Categorical(names) => format!("categorical:{}", names.join("|")),
+        }
+    }
+
+    /// The kind written as `name` (the inverse of [`ObservableKind::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "continuous" => Some(ObservableKind::Continuous),
+            "count" => Some(ObservableKind::Count),
+            _ => name.strip_prefix("categorical:").map(|rest| {
+                ObservableKind::Categorical(rest.split('|').map(str::to_string).collect())
+            }),
+        }
+    }
+
+    /// Whether values must be whole numbers (counts and category codes).
+    pub fn is_discrete(&self) -> bool {
+        !matches!(self, ObservableKind::Continuous)
+    }
 }
 
 /// The full record of one run: each month's observations and the final metrics.
