@@ -7,6 +7,34 @@
 //! Monte Carlo experiments with paired comparisons, and sensitivity analyses,
 //! and draws the charts.
 //!
+//! It is for researchers and teachers of public policy who want to ask "what
+//! if this function sat at another level?" of a partnership and get an
+//! answer with its uncertainty: the `mlgov` program runs scenario files
+//! (TOML) without any Rust, and this library exposes the same model,
+//! experiment engine, statistics and charts for your own studies, including
+//! models of your own through the generic [`sim::Model`] trait.
+//!
+//! ## Guides
+//!
+//! The guides are Markdown files in `docs/`, in the repository and in the
+//! published package:
+//!
+//! - [User guide](https://docs.rs/crate/mlgov/latest/source/docs/guide.md):
+//!   installing, scenarios, experiments, outputs, charts, and this API.
+//! - [The model](https://docs.rs/crate/mlgov/latest/source/docs/model.md):
+//!   every state variable, update rule, parameter and source (ODD protocol).
+//! - [Scenario files](https://docs.rs/crate/mlgov/latest/source/docs/scenario.md):
+//!   every field, default and range.
+//! - [Experiments](https://docs.rs/crate/mlgov/latest/source/docs/experiments.md):
+//!   output files, determinism, statistics and their accuracy.
+//! - [Charts](https://docs.rs/crate/mlgov/latest/source/docs/charts.md),
+//!   [sensitivity analysis](https://docs.rs/crate/mlgov/latest/source/docs/sensitivity.md),
+//!   [distributed runs](https://docs.rs/crate/mlgov/latest/source/docs/distributed.md),
+//!   [performance](https://docs.rs/crate/mlgov/latest/source/docs/performance.md)
+//!   and a [lesson plan](https://docs.rs/crate/mlgov/latest/source/docs/teaching.md).
+//!
+//! ## Modules
+//!
 //! The crate is laid out by concept:
 //!
 //! - [`governance`]: levels, functions, the 27 `C-M-I` assignments, policy domains, silos.

@@ -2,17 +2,25 @@
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
+
+/// The version, and the git revision when built from a git checkout (see
+/// build.rs), e.g. `0.1.0 (git 1a2b3c4d5e6f)`.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("MLGOV_GIT_REVISION"));
 
 #[derive(Parser)]
 #[command(
     name = "mlgov",
-    version,
+    version = VERSION,
     about = "Model and simulate multi-level governance partnerships",
     long_about = None
 )]
 struct Cli {
+    /// Print nothing but errors (results go to files; the exit code tells
+    /// success).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,6 +46,11 @@ enum Command {
     /// Print an assessment checklist template, or turn a filled checklist
     /// into a scenario with a short forecast.
     Assess(cli::assess::AssessArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or
+    /// elvish (docs/install.md tells where to put it).
+    Completions(cli::install::CompletionsArgs),
+    /// Print the man page, or write one page per command into a folder.
+    Man(cli::install::ManArgs),
 }
 
 /// Writing to a closed pipe (`mlgov examples | head`) ends the program
@@ -59,6 +72,7 @@ fn quiet_on_closed_pipe() {}
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = Cli::parse();
+    cli::say::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::Check(a) => cli::check::execute(a),
         Command::Simulate(a) => cli::simulate::execute(a),
@@ -69,6 +83,8 @@ fn main() -> ExitCode {
         Command::Init(a) => cli::init::execute(a),
         Command::Examples => cli::init::list(),
         Command::Assess(a) => cli::assess::execute(a),
+        Command::Completions(a) => cli::install::completions(a, &mut Cli::command()),
+        Command::Man(a) => cli::install::man(a, Cli::command()),
     };
     match result {
         Ok(code) => code,

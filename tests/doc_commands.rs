@@ -1,13 +1,23 @@
 //! The commands shown in README.md, docs/guide.md and docs/teaching.md work.
 //!
 //! Every line of a ```sh block that starts with `mlgov ` or
-//! `cargo run --release -- ` is run, in order, in a fresh folder that links
-//! to the repository's `examples/` (so `results/...` lands in the temporary
-//! folder). Synopsis lines, which hold ALL-CAPS placeholders such as
-//! `SCENARIO` or `DIR`, are skipped. Experiments are cut to a few
-//! replications so the whole check takes seconds. A command whose trailing
-//! comment says it fails (`# fails`, `# exit 2`, `# refused`, `# error`) must
-//! exit non-zero; every other must exit 0.
+//! `cargo run --release -- ` is run, in order. The guides' commands run in a
+//! fresh folder that links to the repository's `examples/` (so `results/...`
+//! lands in the temporary folder). README.md is read as a newcomer would:
+//! its commands run in a fresh copy of the repository (no `target/`, no
+//! `results/`), and a bare `mlgov` is looked up on the PATH, where it is
+//! found only after the README's `cargo install --locked --path .` line.
+//! That line puts the already-built binary into a temporary PATH folder
+//! rather than compiling again (CI builds and tests the packaged crate, and
+//! `cargo package --locked` checks the lock file `--locked` relies on).
+//!
+//! Synopsis lines, which hold ALL-CAPS placeholders such as `SCENARIO` or
+//! `DIR`, are skipped, and so are lines that refer to the home folder (`~`)
+//! or shell variables. `> FILE` sends a command's stdout to FILE.
+//! Experiments are cut to a few replications so the whole check takes
+//! seconds. A command whose trailing comment says it fails (`# fails`,
+//! `# exit 2`, `# refused`, `# error`) must exit non-zero; every other must
+//! exit 0.
 
 #![cfg(unix)]
 
@@ -58,11 +68,25 @@ fn is_placeholder(word: &str) -> bool {
     !code && !letters.is_empty() && letters.chars().all(|c| c.is_uppercase())
 }
 
+/// How a documented command starts.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Program {
+    /// `mlgov ...`: the installed program.
+    Mlgov,
+    /// `cargo run --release -- ...`: the program, built on the spot.
+    CargoRun,
+    /// `cargo install ... --path .`: puts `mlgov` on the PATH.
+    CargoInstall,
+}
+
 struct DocCommand {
     file: String,
     line: usize,
     text: String,
+    program: Program,
     args: Vec<String>,
+    /// `> FILE`: where stdout goes.
+    stdout_to: Option<String>,
     should_fail: bool,
 }
 
@@ -101,16 +125,40 @@ fn commands(file: &str) -> Vec<DocCommand> {
             Some(i) => (full[..i].trim().to_string(), full[i + 2..].to_lowercase()),
             None => (full.trim().to_string(), String::new()),
         };
-        let rest = if let Some(r) = cmd.strip_prefix("mlgov ") {
-            r
+        let (program, rest) = if let Some(r) = cmd.strip_prefix("mlgov ") {
+            (Program::Mlgov, r)
         } else if let Some(r) = cmd.strip_prefix("cargo run --release -- ") {
-            r
+            (Program::CargoRun, r)
+        } else if let Some(r) = cmd.strip_prefix("cargo install ") {
+            (Program::CargoInstall, r)
         } else {
             continue;
         };
-        let args = words(rest);
-        if args.iter().any(|w| is_placeholder(w)) || args.iter().any(|w| w.contains('$')) {
+        let mut args = words(rest);
+        if args
+            .iter()
+            .any(|w| is_placeholder(w) || w.contains('$') || w.starts_with('~'))
+        {
             continue;
+        }
+        let stdout_to = match args.iter().position(|w| w == ">") {
+            Some(i) if i + 2 == args.len() => {
+                let file = args.pop();
+                args.pop();
+                file
+            }
+            Some(_) => panic!(
+                "{file}:{}: `{cmd}`: `>` must come last, before one file",
+                k + 1
+            ),
+            None => None,
+        };
+        if program == Program::CargoInstall {
+            assert!(
+                args.windows(2).any(|w| w == ["--path", "."]),
+                "{file}:{}: `{cmd}` does not install from the repository",
+                k + 1
+            );
         }
         let should_fail = ["fails", "exit 2", "refused", "error"]
             .iter()
@@ -119,7 +167,9 @@ fn commands(file: &str) -> Vec<DocCommand> {
             file: file.to_string(),
             line: start,
             text: cmd.clone(),
+            program,
             args,
+            stdout_to,
             should_fail,
         });
     }
@@ -141,9 +191,45 @@ fn cap(args: &mut Vec<String>, flag: &str, cap: u64) {
     }
 }
 
-fn run_file(file: &str, dir: &Path) -> usize {
+/// Where the commands of a file are run.
+enum Place<'a> {
+    /// A folder beside the repository: `mlgov` is the binary under test.
+    Sandbox(&'a Path),
+    /// A fresh copy of the repository: `mlgov` is whatever the PATH holds,
+    /// with `bin` (empty until `cargo install`) first on it.
+    FreshCopy { dir: &'a Path, bin: &'a Path },
+}
+
+fn run_file(file: &str, place: &Place) -> usize {
     let mut ran = 0;
     for c in commands(file) {
+        let (dir, mut command) = match (place, c.program) {
+            (Place::Sandbox(_), Program::CargoInstall) => continue,
+            (Place::FreshCopy { bin, .. }, Program::CargoInstall) => {
+                std::fs::create_dir_all(bin).unwrap();
+                std::fs::copy(env!("CARGO_BIN_EXE_mlgov"), bin.join("mlgov")).unwrap();
+                ran += 1;
+                continue;
+            }
+            (Place::Sandbox(dir), _) | (Place::FreshCopy { dir, .. }, Program::CargoRun) => {
+                (dir, Command::new(env!("CARGO_BIN_EXE_mlgov")))
+            }
+            (Place::FreshCopy { dir, bin }, Program::Mlgov) => {
+                assert!(
+                    bin.join("mlgov").exists(),
+                    "{}:{}: `{}` comes before `cargo install`: mlgov is not on the PATH yet",
+                    c.file,
+                    c.line,
+                    c.text
+                );
+                let path = std::env::var_os("PATH").unwrap_or_default();
+                let mut dirs = vec![bin.to_path_buf()];
+                dirs.extend(std::env::split_paths(&path));
+                let mut command = Command::new("mlgov");
+                command.env("PATH", std::env::join_paths(dirs).unwrap());
+                (dir, command)
+            }
+        };
         let mut args = c.args.clone();
         match args.first().map(String::as_str) {
             Some("run") => cap(&mut args, "--replications", 3),
@@ -153,11 +239,10 @@ fn run_file(file: &str, dir: &Path) -> usize {
             Some("sensitivity") => cap(&mut args, "--replications", 2),
             _ => {}
         }
-        let out = Command::new(env!("CARGO_BIN_EXE_mlgov"))
-            .current_dir(dir)
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = command.current_dir(dir).args(&args).output().unwrap();
+        if let Some(file) = &c.stdout_to {
+            std::fs::write(dir.join(file), &out.stdout).unwrap();
+        }
         let ok = out.status.success();
         assert!(
             ok != c.should_fail,
@@ -183,19 +268,75 @@ fn sandbox(name: &str) -> PathBuf {
     d
 }
 
+/// Copies the repository as a fresh clone holds it: everything but build
+/// output, results and version-control data.
+fn copy_repository(from: &Path, to: &Path, top: bool) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if top && matches!(name.to_str(), Some("target" | "results" | ".git")) {
+            continue;
+        }
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_repository(&entry.path(), &to.join(&name), false);
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// The README from top to bottom, in a fresh copy of the repository, as a
+/// newcomer runs it: the first `mlgov` command must come after the install.
 #[test]
-fn readme_commands_work() {
+fn readme_commands_work_in_order_from_a_fresh_copy() {
     let d = sandbox("readme");
-    let ran = run_file("README.md", &d);
-    assert!(ran >= 3, "README.md: only {ran} commands found");
-    assert!(d.join("results/lloyd/summary.csv").exists());
+    let copy = d.join("mlgov");
+    copy_repository(&repo(), &copy, true);
+    let bin = d.join("bin");
+    let place = Place::FreshCopy {
+        dir: &copy,
+        bin: &bin,
+    };
+    let ran = run_file("README.md", &place);
+    assert!(ran >= 10, "README.md: only {ran} commands found");
+    let installs = commands("README.md")
+        .iter()
+        .filter(|c| c.program == Program::CargoInstall)
+        .count();
+    assert_eq!(installs, 1, "README.md: one `cargo install --path .` line");
+    assert!(copy.join("results/lloyd/summary.csv").exists());
+    assert!(copy.join("results/pfc/summary.csv").exists());
+    assert!(
+        !std::fs::read(copy.join("results/mlgov.1"))
+            .unwrap()
+            .is_empty()
+    );
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// The reader sends `mlgov` lines before the install to a clear failure.
+#[test]
+#[should_panic(expected = "mlgov is not on the PATH yet")]
+fn a_command_before_the_install_is_caught() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let file = d.join("order.md");
+    std::fs::write(
+        &file,
+        "```sh\nmlgov examples\ncargo install --locked --path .\n```\n",
+    )
+    .unwrap();
+    let bin = d.join("bin");
+    let place = Place::FreshCopy { dir: d, bin: &bin };
+    run_file(file.to_str().unwrap(), &place);
 }
 
 #[test]
 fn guide_commands_work() {
     let d = sandbox("guide");
-    let ran = run_file("docs/guide.md", &d);
+    let ran = run_file("docs/guide.md", &Place::Sandbox(&d));
     assert!(ran >= 5, "docs/guide.md: only {ran} commands found");
     let _ = std::fs::remove_dir_all(&d);
 }
@@ -203,7 +344,7 @@ fn guide_commands_work() {
 #[test]
 fn teaching_commands_work() {
     let d = sandbox("teaching");
-    let ran = run_file("docs/teaching.md", &d);
+    let ran = run_file("docs/teaching.md", &Place::Sandbox(&d));
     assert!(ran >= 5, "docs/teaching.md: only {ran} commands found");
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -1,6 +1,7 @@
 //! `mlgov assess`: a checklist template, and a filled checklist turned into
 //! a scenario with a short forecast.
 
+use super::say::{note, quiet, say};
 use clap::Args;
 use mlgov::analysis::{KaplanMeier, t_quantile, wilson_interval};
 use mlgov::assess::{AssessError, CapacityLevel, Checklist, Typology, classify};
@@ -51,7 +52,7 @@ pub fn execute(args: AssessArgs) -> anyhow::Result<ExitCode> {
             }
             Some(p) => match super::write_new(p, text.as_bytes(), args.force) {
                 Ok(()) => {
-                    println!(
+                    say!(
                         "wrote {} (answer every question, then: mlgov assess {} --out scenario.toml)",
                         p.display(),
                         p.display()
@@ -140,16 +141,18 @@ pub fn execute(args: AssessArgs) -> anyhow::Result<ExitCode> {
             if let Err(code) = super::write_new(p, scenario_text.as_bytes(), args.force) {
                 return Ok(code);
             }
-            println!("wrote {} (scenario from {file})", p.display());
+            say!("wrote {} (scenario from {file})", p.display());
         }
-        None => println!("(no --out given: the scenario is not written)"),
+        None => note!("(no --out given: the scenario is not written)"),
     }
     if args.replications > 0 {
         let scenario = Scenario::from_toml(&scenario_text, &file)
             .map_err(|e| anyhow::anyhow!("the assessed scenario does not check: {e}"))?;
-        forecast(&scenario, args.replications);
+        if !quiet() {
+            forecast(&scenario, args.replications);
+        }
         if let Some(p) = args.out.as_deref().filter(|p| p.as_os_str() != "-") {
-            println!(
+            say!(
                 "full experiment and charts: mlgov run {} --out results/{}",
                 p.display(),
                 p.file_stem()
@@ -200,7 +203,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
         .collect();
     let ok: Vec<&Vec<f64>> = runs.iter().flatten().collect();
     let failed = runs.len() - ok.len();
-    println!(
+    say!(
         "forecast for \"{}\": {} replications × {} months (mean [95% CI]; shares: Wilson interval; months: Kaplan–Meier median [95% CI]){}",
         config.name,
         ok.len(),
@@ -224,7 +227,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
             MetricKind::Proportion => {
                 let ones = xs.iter().filter(|&&v| v == 1.0).count() as u64;
                 let (lo, hi) = wilson_interval(ones, xs.len() as u64, 0.95).unwrap_or((0.0, 1.0));
-                println!(
+                say!(
                     "  {label:26} {:>9.3} [{lo:.3}, {hi:.3}]  (Wilson interval)",
                     ones as f64 / xs.len() as f64
                 );
@@ -255,14 +258,14 @@ fn forecast(scenario: &Scenario, replications: u32) {
                                 format!("{v}")
                             })
                         };
-                        println!(
+                        say!(
                             "  {label:26} median {m} [{}, {}]  ({reached})",
                             end(lo),
                             end(hi)
                         );
                     }
                     None => {
-                        println!("  {label:26} median not reached in {months} months  ({reached})")
+                        say!("  {label:26} median not reached in {months} months  ({reached})")
                     }
                 }
             }
@@ -274,7 +277,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
                 } else {
                     f64::INFINITY
                 };
-                println!(
+                say!(
                     "  {label:26} {mean:>9.3} [{:.3}, {:.3}]",
                     (mean - half).max(0.0),
                     (mean + half).min(top)
@@ -288,7 +291,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
     let (e, _) = mean_ci(&ok.iter().map(|r| r[ie]).collect::<Vec<_>>());
     let (d, _) = mean_ci(&ok.iter().map(|r| r[id]).collect::<Vec<_>>());
     let typology = classify(e, d);
-    println!(
+    say!(
         "  Lloyd's typology (of the means): {} — level {} ({})",
         typology.name(),
         CapacityLevel::of(d).number(),
@@ -301,7 +304,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
             (k > 0).then(|| format!("{} {:.0}%", t.name(), 100.0 * k as f64 / ok.len() as f64))
         })
         .collect();
-    println!("  runs by type: {}", shares.join(", "));
+    say!("  runs by type: {}", shares.join(", "));
 }
 
 /// Mean and the half-width of its 95% interval (Student t).

@@ -16,7 +16,7 @@ pub struct CheckArgs {
 pub fn execute(args: CheckArgs) -> anyhow::Result<ExitCode> {
     match Scenario::load(&args.scenario) {
         Ok(s) => {
-            println!("{}", s.summary());
+            super::say::say!("{}", s.summary());
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

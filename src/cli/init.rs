@@ -1,5 +1,6 @@
 //! `mlgov init` and `mlgov examples`.
 
+use super::say::say;
 use clap::Args;
 use mlgov::examples::{RUST_EXAMPLES, SCENARIOS, STARTER, TEACHING, find};
 use std::path::PathBuf;
@@ -48,8 +49,8 @@ pub fn execute(args: InitArgs) -> anyhow::Result<ExitCode> {
     if let Err(code) = super::write_new(&out, text.as_bytes(), args.force) {
         return Ok(code);
     }
-    println!("wrote {} ({what})", out.display());
-    println!(
+    say!("wrote {} ({what})", out.display());
+    say!(
         "next: mlgov check {0}   then   mlgov run {0} --out results/{1}",
         out.display(),
         out.file_stem()

@@ -4,8 +4,10 @@ pub mod assess;
 pub mod charts;
 pub mod check;
 pub mod init;
+pub mod install;
 pub mod plot;
 pub mod run;
+pub mod say;
 pub mod sensitivity;
 pub mod simulate;
 

@@ -1,5 +1,6 @@
 //! `mlgov plot`: redraws the charts of a results directory from its files.
 
+use super::say::say;
 use anyhow::Context;
 use clap::Args;
 use mlgov::report::{PlotOptions, render_all};
@@ -37,10 +38,10 @@ pub fn execute(args: PlotArgs) -> anyhow::Result<ExitCode> {
     })
     .with_context(|| format!("cannot draw the charts of {}", args.dir.display()))?;
     if written.is_empty() {
-        println!("no charts to draw in {}", args.dir.display());
+        say!("no charts to draw in {}", args.dir.display());
     }
     for path in &written {
-        println!("{}", path.display());
+        say!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! [`mlgov::experiment`]. Arguments are checked before anything is read or
 //! written, so a bad argument never touches an existing results directory.
 
+use super::say::{note, quiet, say};
 use anyhow::Context;
 use clap::Args;
 use mlgov::experiment::{
@@ -35,9 +36,6 @@ pub struct RunArgs {
     /// Continue an interrupted run in the same directory.
     #[arg(long)]
     pub resume: bool,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
     /// Do not draw charts.
     #[arg(long)]
     pub no_plots: bool,
@@ -80,7 +78,7 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
     }
     options.shard = shard;
     options.resume = args.resume;
-    options.progress = !args.quiet && std::io::stderr().is_terminal();
+    options.progress = !quiet() && std::io::stderr().is_terminal();
     options.max_run_months = args.max_run_months;
     options.max_memory_bytes = args.max_memory_mb.saturating_mul(1 << 20);
     Ok(options)
@@ -98,7 +96,8 @@ pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs an experiment of any model with the command-line options: applies
 /// `--replications` and `--seed`, runs (or resumes) it, prints a one-line
-/// summary unless `--quiet`, and draws the charts unless `--no-plots`.
+/// summary on stdout (unless `--quiet`), and draws the charts unless
+/// `--no-plots`.
 pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let options = run_options(args)?;
     if let Some(replications) = args.replications {
@@ -140,47 +139,43 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
         );
         return Ok(ExitCode::from(128 + signal as u8));
     }
-    if !args.quiet {
-        let shard = options
-            .shard
-            .map(|s| format!(" (shard {s})"))
-            .unwrap_or_default();
-        eprintln!(
-            "{} runs ok, {} failed{shard}, {:.1} s; results in {}",
-            outcome.runs_ok,
-            outcome.runs_failed,
-            outcome.elapsed_seconds,
-            args.out.display()
-        );
-        if outcome.runs_failed > 0 {
-            eprintln!("failed runs and their reasons are listed in runs.csv");
-        }
+    let shard = options
+        .shard
+        .map(|s| format!(" (shard {s})"))
+        .unwrap_or_default();
+    say!(
+        "{} runs ok, {} failed{shard}, {:.1} s; results in {}",
+        outcome.runs_ok,
+        outcome.runs_failed,
+        outcome.elapsed_seconds,
+        args.out.display()
+    );
+    if outcome.runs_failed > 0 {
+        note!("failed runs and their reasons are listed in runs.csv");
     }
     if !args.no_plots {
-        draw_charts(&args.out, args.quiet)?;
+        draw_charts(&args.out)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Draws the charts of a results directory into `DIR/charts/`.
-fn draw_charts(dir: &std::path::Path, quiet: bool) -> anyhow::Result<()> {
+fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
     let _lock = super::lock_dir(dir)?;
     let files = super::charts::draw(dir, false, |opts| mlgov::report::render_all(dir, opts))
         .with_context(|| format!("drawing the charts of {}", dir.display()))?;
-    if !quiet {
-        eprintln!(
-            "drew {} chart files in {}",
-            files.len(),
-            dir.join("charts").display()
-        );
-    }
+    say!(
+        "drew {} chart files in {}",
+        files.len(),
+        dir.join("charts").display()
+    );
     Ok(())
 }
 
 /// Runs `mlgov merge`.
 pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let outcome = merge_results(&args.dirs, &args.out)?;
-    eprintln!(
+    say!(
         "merged {} shards: {} runs ok, {} failed; results in {}",
         outcome.shards,
         outcome.runs_ok,
@@ -188,7 +183,7 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
         args.out.display()
     );
     if !args.no_plots {
-        draw_charts(&args.out, false)?;
+        draw_charts(&args.out)?;
     }
     Ok(ExitCode::SUCCESS)
 }

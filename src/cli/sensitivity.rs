@@ -6,6 +6,7 @@
 //! over the model, so the command works for any [`Model`] and
 //! [`ParameterSpace`].
 
+use super::say::{note, quiet, say};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -177,7 +178,7 @@ where
             args.max_run_months
         )));
     }
-    eprintln!(
+    note!(
         "{method}: {k} parameters, {evaluations} design points x {replications} replications \
          = {} runs of {months} months",
         evaluations as u128 * u128::from(replications)
@@ -188,23 +189,23 @@ where
         .with_context(|| format!("{method} analysis of {scenario} failed"))?;
     bar.finish_and_clear();
     let path = result.write_csv(&args.out)?;
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display());
 
     let charts = super::charts::draw(&args.out, false, |opts| {
         mlgov::report::render_sensitivity(&args.out, opts)
     })
     .with_context(|| format!("drawing the sensitivity chart in {}", args.out.display()))?;
     for f in charts {
-        println!("wrote {}", f.display());
+        say!("wrote {}", f.display());
     }
 
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar on stderr when it is a terminal; hidden otherwise, so logs
-/// and pipes stay clean.
+/// A progress bar on stderr when it is a terminal and not `--quiet`; hidden
+/// otherwise, so logs and pipes stay clean.
 fn progress_bar(len: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if quiet() || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);

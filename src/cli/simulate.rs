@@ -99,7 +99,7 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         })
         .map(|(n, v)| format!("{n} = {v:.3}"))
         .collect();
-    println!(
+    super::say::say!(
         "wrote {} ({} months, configuration \"{}\", seed {seed}): {}",
         path.display(),
         months,

@@ -140,7 +140,7 @@ impl AsymmetricTrust {
     }
 
     /// The long-run mean of T under cooperation probability `p`:
-    /// E[T] = pα / (pα + (1 − p)β).
+    /// E\[T\] = pα / (pα + (1 − p)β).
     ///
     /// ```
     /// use mlgov::partnership::AsymmetricTrust;

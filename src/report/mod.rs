@@ -137,7 +137,7 @@ impl PlotOptions {
 }
 
 /// Draws every chart the files in `dir` support and writes each as PNG and
-/// SVG into `DIR/charts/` (or [`PlotOptions::out_dir`]). Returns the files
+/// SVG into `DIR/charts/` (or the folder set by [`PlotOptions::with_out_dir`]). Returns the files
 /// written, PNG before SVG, in chart order.
 ///
 /// A directory that holds only `sensitivity.csv` (from `mlgov sensitivity`)
@@ -168,7 +168,7 @@ pub fn render_all(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, Report
 }
 
 /// Draws the sensitivity chart(s) from `DIR/sensitivity.csv` into
-/// `DIR/charts/` (or [`PlotOptions::out_dir`]): `sensitivity.png/.svg`, or
+/// `DIR/charts/` (or the folder set by [`PlotOptions::with_out_dir`]): `sensitivity.png/.svg`, or
 /// `sensitivity_morris.*` and `sensitivity_sobol.*` when the file holds both
 /// methods. Returns the files written.
 pub fn render_sensitivity(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, ReportError> {
