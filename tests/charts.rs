@@ -309,3 +309,39 @@ fn out_dir_option_is_respected() {
     assert_eq!(written.len(), 2);
     assert!(written.iter().all(|p| p.starts_with(&out)));
 }
+
+/// A categorical observable (the phase) is drawn as one stacked chart of
+/// shares named after it, never as a chart per share row or of the codes.
+#[test]
+fn phase_shares_are_one_stacked_chart() {
+    use mlgov::experiment::{RunOptions, run_experiment};
+    use mlgov::scenario::Scenario;
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/scenarios/partnership_for_change.toml"),
+    )
+    .unwrap();
+    let scenario = Scenario::from_toml(&text, "pfc.toml").unwrap();
+    let mut exp = scenario.experiment();
+    exp.replications = 8;
+    exp.months = 24;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    run_experiment(&exp, &RunOptions::new(&dir)).unwrap();
+    let results = Results::load(&dir).unwrap();
+    assert!(
+        results
+            .manifest
+            .categorical
+            .iter()
+            .any(|(name, cats)| name == "phase" && cats.len() == 4)
+    );
+    let charts = render_in_memory(&results, &PlotOptions::default()).unwrap();
+    let phase = find(&charts, "trajectories_phase");
+    check_chart(phase);
+    for name in ["negotiate", "commit", "execute", "dissolved"] {
+        assert!(phase.svg.contains(name), "legend lacks {name}");
+        let stem = format!("trajectories_phase_{name}");
+        assert!(charts.iter().all(|c| c.stem != stem), "{stem} drawn");
+    }
+}

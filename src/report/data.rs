@@ -31,6 +31,10 @@ pub struct Manifest {
     pub replications: Option<u64>,
     /// Simulated months.
     pub months: Option<u64>,
+    /// The categorical observables (e.g. `phase`) with their category
+    /// names, from the manifest's `observables` and `observable_kinds`:
+    /// `trajectories.csv` holds one share row `<observable>_<category>` each.
+    pub categorical: Vec<(String, Vec<String>)>,
 }
 
 impl Manifest {
@@ -87,7 +91,27 @@ impl Manifest {
                 ));
             }
         };
+        let strings = |key: &str| -> Vec<String> {
+            object
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let categorical = strings("observables")
+            .into_iter()
+            .zip(strings("observable_kinds"))
+            .filter_map(|(name, kind)| {
+                let rest = kind.strip_prefix("categorical:")?;
+                Some((name, rest.split('|').map(str::to_string).collect()))
+            })
+            .collect();
         Ok(Manifest {
+            categorical,
             configurations,
             baseline: string("baseline")?,
             scenario: string("scenario")?,

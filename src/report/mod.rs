@@ -7,7 +7,7 @@
 //!
 //! | file stem | chart |
 //! |---|---|
-//! | `trajectories_<metric>` | mean over runs, month by month, with 50% and 90% bands, per observable |
+//! | `trajectories_<metric>` | mean over runs, month by month, with 50% and 90% bands, per observable; for a categorical observable (the phase) the stacked share of runs in each category |
 //! | `comparison` | each configuration's final metrics with 95% CIs, baseline marked |
 //! | `differences` | paired differences from the baseline with 95% CIs |
 //! | `lloyd_grid` | the 27 conceive–manage–implement assignments coloured by a metric |
@@ -39,6 +39,7 @@ mod grid;
 mod render;
 mod scatter;
 mod sensitivity;
+mod shares;
 mod style;
 mod tradeoff;
 mod trajectories;
@@ -251,9 +252,17 @@ fn each_chart(
     sink: &mut dyn FnMut(RenderedChart) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
     let wants = |k| opts.wants(k);
+    // Share rows of a categorical observable are drawn together, stacked.
+    let share_rows: Vec<String> = results
+        .manifest
+        .categorical
+        .iter()
+        .flat_map(|(name, cats)| cats.iter().map(move |c| format!("{name}_{c}")))
+        .collect();
     for metric in results
         .observables
         .iter()
+        .filter(|m| !share_rows.contains(m))
         .filter(|_| wants(ChartKind::Trajectories))
     {
         let chart = trajectories::Trajectories::new(results, metric, opts.max_highlighted);
@@ -261,6 +270,19 @@ fn each_chart(
             &format!("trajectories_{}", file_safe(metric)),
             &chart,
         )?)?;
+    }
+    for (name, cats) in results
+        .manifest
+        .categorical
+        .iter()
+        .filter(|_| wants(ChartKind::Trajectories))
+    {
+        if let Some(chart) = shares::Shares::new(results, name, cats) {
+            sink(render::render(
+                &format!("trajectories_{}", file_safe(name)),
+                &chart,
+            )?)?;
+        }
     }
     if let Some(chart) =
         comparison::Comparison::estimates(results).filter(|_| wants(ChartKind::Comparison))
