@@ -1,34 +1,44 @@
 //! Interventions, satisfaction and reviews: the events of the monthly step
 //! that act on the partnership as a whole.
 
+use super::functions::ownership;
 use super::model::{
     BONUS_CAP, DISSOLVING_REVIEWS, EXCHANGE_CONTACT_PER_WEEK, EXCHANGE_EVIDENCE_PER_WEEK,
-    EXCHANGE_SPILLOVER, LEADER_EXCHANGE_EVIDENCE, Phase, State, WORKSHOP_GAIN, ownership,
+    EXCHANGE_SPILLOVER, LEADER_EXCHANGE_EVIDENCE, Partnership, Phase, WORKSHOP_GAIN, Work,
 };
 use super::params::{GovernanceParams, Sector};
 use super::step::poisson;
 use rand::RngExt;
 
-/// Applies this month's interventions to the active partners `ids`; true
-/// when trust evidence changed.
-pub(super) fn interventions(p: &GovernanceParams, st: &mut State, ids: &[usize], t: u32) -> bool {
+/// Applies this month's interventions to the active partners `work.ids`;
+/// true when trust evidence changed.
+pub(super) fn interventions(
+    p: &GovernanceParams,
+    st: &mut Partnership,
+    work: &mut Work,
+    t: u32,
+) -> bool {
     let mut changed = false;
     let n = st.n();
+    let ids = &work.ids;
     let exchanging = (t >= p.exchanges_from && p.exchanges_per_year > 0.0)
         || (t >= p.leaders_from && p.leader_pairs_per_year > 0.0);
-    let pick = |keep: &dyn Fn(Sector) -> bool| -> Vec<usize> {
-        if exchanging {
-            ids.iter()
-                .copied()
-                .filter(|&i| keep(p.partners[i].sector))
-                .collect()
-        } else {
-            Vec::new()
+    work.public.clear();
+    work.others.clear();
+    work.voluntary.clear();
+    if exchanging {
+        for &i in ids {
+            match p.partners[i].sector {
+                Sector::Public => work.public.push(i),
+                Sector::Voluntary => {
+                    work.others.push(i);
+                    work.voluntary.push(i);
+                }
+                _ => work.others.push(i),
+            }
         }
-    };
-    let public = pick(&|s| s == Sector::Public);
-    let others = pick(&|s| s != Sector::Public);
-    let voluntary = pick(&|s| s == Sector::Voluntary);
+    }
+    let (public, others, voluntary) = (&work.public, &work.others, &work.voluntary);
     // Staff exchanges between the public sector and the others.
     if t >= p.exchanges_from
         && p.exchanges_per_year > 0.0
@@ -96,7 +106,14 @@ pub(super) fn interventions(p: &GovernanceParams, st: &mut State, ids: &[usize],
 
 /// Evidence that reaches every pair between two sectors (understanding of
 /// the other sector carried back into the organisations).
-fn spill(p: &GovernanceParams, st: &mut State, ids: &[usize], a: Sector, b: Sector, amount: f64) {
+fn spill(
+    p: &GovernanceParams,
+    st: &mut Partnership,
+    ids: &[usize],
+    a: Sector,
+    b: Sector,
+    amount: f64,
+) {
     if amount <= 0.0 {
         return;
     }
@@ -111,12 +128,12 @@ fn spill(p: &GovernanceParams, st: &mut State, ids: &[usize], a: Sector, b: Sect
     }
 }
 
-/// Each active partner's satisfaction: trust in the others × equity ×
-/// ownership, less strain. `power` is a work buffer; the result, one value
-/// per partner of `ids`, goes to `out`.
+/// Each active partner's satisfaction: trust in the others, equity and the
+/// value shown, weighed by ownership, less strain. `power` is a work buffer;
+/// the result, one value per partner of `ids`, goes to `out`.
 pub(super) fn satisfaction(
     p: &GovernanceParams,
-    st: &State,
+    st: &Partnership,
     ids: &[usize],
     power: &mut Vec<f64>,
     out: &mut Vec<f64>,
@@ -128,16 +145,19 @@ pub(super) fn satisfaction(
     }));
     let total: f64 = power.iter().sum();
     let m = ids.len().max(1) as f64;
+    let own = ownership(p);
+    let owned = 0.85 + 0.15 * own;
+    let shown = 1.0 + 0.4 * (st.shown - 0.5);
     out.clear();
     out.extend(ids.iter().enumerate().map(|(k, &i)| {
         let benefit = p.fairness / m + (1.0 - p.fairness) * power[k] / total.max(1e-12);
         let equity = (benefit * m).min(1.0);
-        ownership(p) * (0.5 * st.trust_out(i, ids) + 0.5 * equity) - 0.5 * st.strain[i]
+        owned * (0.5 * st.out_trust[i] + 0.5 * equity) * shown - 0.5 * st.strain[i]
     }));
 }
 
 /// A review of efficiency and equity (Ring & Van de Ven 1994).
-pub(super) fn review(p: &GovernanceParams, st: &mut State, satisfaction: &[f64], t: u32) {
+pub(super) fn review(p: &GovernanceParams, st: &mut Partnership, satisfaction: &[f64], t: u32) {
     let [d, v, c] = st.period;
     st.period = [0.0; 3];
     let benefit = d + v;
@@ -159,9 +179,11 @@ pub(super) fn review(p: &GovernanceParams, st: &mut State, satisfaction: &[f64],
         st.negative_reviews = 0;
         // The current members' commitment widens (partners who left never
         // act again; partners still to join bring their own commitment).
+        // Ownership of the policy makes the commitment widen faster.
+        let widen = 0.1 * ownership(p);
         for (c, &member) in st.commitment.iter_mut().zip(&st.active) {
             if member {
-                *c += 0.1 * (1.0 - *c);
+                *c += widen * (1.0 - *c);
             }
         }
     } else {

@@ -3,11 +3,12 @@
 //! assignment. Monthly steps; every rule is written out in `docs/model.md`
 //! and the code follows the same order and symbols.
 
+use super::functions::{connect, needs_loss};
 use super::params::{GovernanceParams, Sector};
+use super::places::{Places, gini, spread_benefits};
 use super::step::joined_dispersion;
 use crate::governance::Level;
-use crate::sim::{MetricKind, Model, ModelError, ObservableKind, SimRng};
-use nalgebra::{DMatrix, DVector};
+use crate::sim::{MetricKind, Model, ModelError, ObservableKind, SimRng, stream_seed};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::Distribution;
 
@@ -79,7 +80,7 @@ pub const OBSERVABLES: [&str; 12] = [
 ];
 
 /// Final metrics, in [`Model::finish`] order.
-pub const FINAL_METRICS: [&str; 13] = [
+pub const FINAL_METRICS: [&str; 14] = [
     "trust_mean",
     "trust_min",
     "vision_dispersion",
@@ -93,11 +94,13 @@ pub const FINAL_METRICS: [&str; 13] = [
     "service_delivery",
     "net_benefit",
     "active_partners",
+    "equity",
 ];
 
-/// Everything that changes during a run.
+/// One partnership: the partners of one implementing unit (the nation, a
+/// region or a locality) and everything about them that changes during a run.
 #[derive(Debug, Clone)]
-pub struct State {
+pub struct Partnership {
     /// Current phase.
     pub phase: Phase,
     /// Month the current phase started.
@@ -108,7 +111,7 @@ pub struct State {
     /// (`join_month` ≤ t) and not left.
     pub active: Vec<bool>,
     /// Partners that have joined so far, including those who have left
-    /// (`n_t` in `docs/model.md`): the base of the quorum and of the `|A|/n`
+    /// (`N_t` in `docs/model.md`): the base of the quorum and of the `|A|/N_t`
     /// share of value added.
     pub joined: usize,
     /// Capacity, grown by workshops.
@@ -119,14 +122,18 @@ pub struct State {
     pub r: Vec<f64>,
     /// Broken-commitment evidence s\[i·n + j\].
     pub s: Vec<f64>,
+    /// Expected trust τ\[i·n + j\] = (r + 1)/(r + s + 2), kept in step with the evidence.
+    pub tau: Vec<f64>,
     /// Structural contact between partners (sector, level, involvement).
     pub base_contact: Vec<f64>,
-    /// Extra contact built by exchanges and teams.
+    /// Structural contact once the cross-level connectors work.
+    pub linked_contact: Vec<f64>,
+    /// Extra contact built by exchanges.
     pub bonus: Vec<f64>,
     /// Mixed-team membership: team index or `usize::MAX`.
     pub team: Vec<usize>,
     /// Views on the partnership's purpose (Friedkin–Johnsen x).
-    pub view: DVector<f64>,
+    pub view: Vec<f64>,
     /// Initial views (Friedkin–Johnsen u).
     pub anchor: Vec<f64>,
     /// Dispersion of the initial views of the partners that have joined so
@@ -136,16 +143,17 @@ pub struct State {
     pub learning: f64,
     /// Leadership gained from leadership exchanges.
     pub leadership_bonus: f64,
+    /// Value shown: smoothed efficiency of delivery and value added against
+    /// cost while executing (0.5 before).
+    pub shown: f64,
     /// Why the partnership dissolved, if it did.
     pub dissolved_by: Option<&'static str>,
     /// Consecutive negative reviews.
     pub negative_reviews: u32,
-    /// Delivery, value added and cost since the last review.
+    /// Delivery, value added and cost per place since the last review.
     pub period: [f64; 3],
     /// This month's outputs.
-    pub month: MonthOutputs,
-    /// Running totals.
-    pub totals: Totals,
+    pub month: UnitMonth,
     /// Generator for partner behaviour and exits.
     pub behaviour_rng: SimRng,
     /// Generator for intervention events, separate so interventions do not
@@ -154,12 +162,18 @@ pub struct State {
     /// Generator for funding renewals, separate so that configurations with
     /// and without short-term funding share the behaviour stream.
     pub funding_rng: SimRng,
-    pub(super) influence: DMatrix<f64>,
-    pub(super) scratch: DVector<f64>,
     pub(super) kept: Vec<bool>,
     pub(super) strain: Vec<f64>,
-    pub(super) contact_now: Vec<f64>,
-    pub(super) tau: Vec<f64>,
+    pub(super) contact: Vec<f64>,
+    /// τ\[k\] ≥ risk, as of the last trust update.
+    pub(super) above: Vec<bool>,
+    /// Both partners of the pair take the risk of working together.
+    pub(super) coop: Vec<bool>,
+    /// Mean trust of each active partner in the other active partners.
+    pub(super) out_trust: Vec<f64>,
+    /// Whether `out_trust` and `coop` hold for the current active set and trust.
+    pub(super) fresh: bool,
+    pub(super) next_view: Vec<f64>,
     /// Work buffers reused every month (no allocation in the monthly step).
     pub(super) work: Work,
 }
@@ -169,15 +183,64 @@ pub struct State {
 pub(super) struct Work {
     /// Active partners, ascending.
     pub(super) ids: Vec<usize>,
-    /// Friedkin–Johnsen susceptibilities.
-    pub(super) lambda: Vec<f64>,
     /// Views of the active partners; then their bargaining power.
     pub(super) values: Vec<f64>,
     /// Satisfaction of the active partners.
     pub(super) satisfaction: Vec<f64>,
+    /// Active public, non-public and voluntary partners (exchanges).
+    pub(super) public: Vec<usize>,
+    pub(super) others: Vec<usize>,
+    pub(super) voluntary: Vec<usize>,
 }
 
-/// One month's outputs.
+/// One partnership's month.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnitMonth {
+    /// Mean expected trust over ordered pairs of active partners.
+    pub trust_mean: f64,
+    /// Lowest expected trust over those pairs.
+    pub trust_min: f64,
+    /// Mean trust over pairs of partners at different levels.
+    pub level_trust: f64,
+    /// Standard deviation of active partners' views.
+    pub dispersion: f64,
+    /// Domain coverage of the policy (§7.7).
+    pub coverage: f64,
+    /// Capacity of the partners who kept their commitments, while executing.
+    pub kept_capacity: f64,
+    /// Value added per place this month.
+    pub value_added: f64,
+    /// Transaction cost per place this month.
+    pub cost: f64,
+    /// Empowerment this month.
+    pub empowerment: f64,
+    /// Mean delivery over the places the partnership serves.
+    pub delivery: f64,
+    /// Active partners (0 once dissolved).
+    pub active: f64,
+}
+
+/// The whole policy: the nation's places and one partnership per unit of
+/// the implementing level.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Regions, localities and their needs.
+    pub places: Places,
+    /// The partnerships, one per unit of the implementing level.
+    pub units: Vec<Partnership>,
+    /// Each place's cumulative benefit (delivery + value added), before spill-overs.
+    pub benefit: Vec<f64>,
+    /// This month's outputs, averaged over places.
+    pub month: MonthOutputs,
+    /// Running totals, per place (averaged over places).
+    pub totals: Totals,
+    /// The month's phase of the nation (§7.13).
+    pub phase: Phase,
+    /// Each place's fit this month.
+    pub fit: Vec<f64>,
+}
+
+/// One month's outputs, averaged over places.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MonthOutputs {
     /// Mean expected trust over ordered pairs of active partners.
@@ -196,9 +259,11 @@ pub struct MonthOutputs {
     pub value_added: f64,
     /// Empowerment this month.
     pub empowerment: f64,
+    /// Active partners.
+    pub active: f64,
 }
 
-/// Running totals of a run.
+/// Running totals of a run, per place.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
     /// Cumulative transaction cost.
@@ -223,34 +288,18 @@ impl GovernanceModel {
         0.4 * a.conceive.locality() + 0.3 * a.manage.locality() + 0.3 * a.implement.locality()
     }
 
-    /// Fit to local needs (Oates) times domain coverage, given the
-    /// partnership's integration quality `g` and the trust between levels.
-    pub fn fit(p: &GovernanceParams, g: f64, level_trust: f64) -> f64 {
-        let a = p.assignment;
-        // The policy can be no more tailored than the less local of the
-        // levels that conceive and implement it.
-        let tailored = if a.implement.locality() < a.conceive.locality() {
-            a.implement
-        } else {
-            a.conceive
-        };
-        let lt = tailored.locality();
-        let loss_c = uniform_policy_loss(p.needs_variance, p.regional_share, tailored)
-            + p.local_error * a.conceive.locality();
-        let flex = flexibility(p);
-        let delta = (a.manage.locality().max(a.implement.locality()) - lt).max(0.0);
-        let recovered = (p.adaptation * flex * level_trust * delta).clamp(0.0, 1.0);
-        let loss = loss_c * (1.0 - recovered);
-        let needs_fit = 1.0 / (1.0 + loss);
-        let k = p.domains.len().max(1) as f64;
-        let seen = 1.0 + (k - 1.0) * lt;
-        let coverage = (seen + (k - seen) * g.clamp(0.0, 1.0)) / k;
-        needs_fit * coverage
-    }
-
-    /// 1 / (1 + silo_block·(silos − 1)): how much silos leave of horizontal integration.
-    pub fn silo_factor(p: &GovernanceParams) -> f64 {
-        1.0 / (1.0 + p.silo_block * (p.silos - 1.0).max(0.0))
+    /// Fit of locality `place` to its needs: `1/(1 + loss_p) · coverage`,
+    /// with the quadratic needs loss of [`needs_loss`] (Oates 1972) and the
+    /// domain coverage of the partnership serving it ([`domain_coverage`]).
+    pub fn fit(
+        p: &GovernanceParams,
+        places: &Places,
+        place: usize,
+        level_trust: f64,
+        connect: f64,
+        coverage: f64,
+    ) -> f64 {
+        coverage / (1.0 + needs_loss(p, places, place, level_trust, connect))
     }
 }
 
@@ -291,12 +340,171 @@ pub fn flexibility(p: &GovernanceParams) -> f64 {
     base * targets
 }
 
-pub(super) fn ownership(p: &GovernanceParams) -> f64 {
-    if p.external_targets {
-        1.0 - 0.25 * p.target_strictness
-    } else {
-        1.0
+/// One consistent policy across places: the conceiving level's common
+/// standards move a share `consistency · (1 − loc C)` of each place's
+/// benefit to the mean of the places it conceives for (the nation or the
+/// region), `b'_p = (1 − e)·b_p + e·mean_{unit(p)} b`. Totals are unchanged.
+pub fn equalise(places: &Places, p: &GovernanceParams, benefit: &[f64], out: &mut Vec<f64>) {
+    let level = p.assignment.conceive;
+    let e = p.consistency * (1.0 - level.locality());
+    let per = places.places_per_unit(level);
+    out.clear();
+    for chunk in benefit.chunks(per) {
+        let mean = chunk.iter().sum::<f64>() / chunk.len() as f64;
+        out.extend(chunk.iter().map(|&b| (1.0 - e) * b + e * mean));
     }
+}
+
+/// Sets up one partnership from its own generator.
+fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
+    let n = p.partners.len();
+    // Founding partners: present from month 1. Later joiners are not
+    // members yet, but their evidence, contact and initial view are set up
+    // now (the view draws stay in partner order).
+    let founding: Vec<bool> = p.partners.iter().map(|q| q.join_month <= 1).collect();
+    let joined = founding.iter().filter(|&&f| f).count();
+    let mut behaviour_rng = SimRng::seed_from_u64(rng.next_u64());
+    let mut intervention_rng = SimRng::seed_from_u64(rng.next_u64());
+    let funding_rng = SimRng::seed_from_u64(rng.next_u64());
+    // Later joiners draw their initial views from a fourth generator, seeded
+    // only when there are any: the founders' draws, and the behaviour stream
+    // that follows them, are those of the partnership without them.
+    let mut joining_rng = if joined < n {
+        Some(SimRng::seed_from_u64(rng.next_u64()))
+    } else {
+        None
+    };
+    let a = p.assignment;
+    let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
+    let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
+    let link = connect_strength(p);
+    let mut r = vec![0.0; n * n];
+    let mut s = vec![0.0; n * n];
+    let mut base_contact = vec![0.0; n * n];
+    let mut linked_contact = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            if i == j {
+                continue;
+            }
+            let (pi, pj) = (&p.partners[i], &p.partners[j]);
+            let same = pi.sector == pj.sector;
+            let prior = if same {
+                p.prior
+            } else {
+                (p.prior - p.cross_sector_gap).max(0.0)
+            };
+            r[i * n + j] = prior * p.prior_weight;
+            s[i * n + j] = (1.0 - prior) * p.prior_weight;
+            let steps = (pi.level.index() as i32 - pj.level.index() as i32).unsigned_abs();
+            let base = p.meeting_rate
+                * if same { 1.0 } else { p.cross_sector_contact }
+                * p.cross_level_contact.powi(steps as i32)
+                * inv(pi.level)
+                * inv(pj.level);
+            base_contact[i * n + j] = base;
+            linked_contact[i * n + j] = if steps > 0 {
+                (base * (1.0 + link)).min(1.0)
+            } else {
+                base
+            };
+        }
+    }
+    // Initial views: the sector's position plus individual spread.
+    let anchor: Vec<f64> = p
+        .partners
+        .iter()
+        .zip(&founding)
+        .map(|(q, &founder)| {
+            let z: f64 = match joining_rng.as_mut() {
+                Some(later) if !founder => rand_distr::StandardNormal.sample(later),
+                _ => rand_distr::StandardNormal.sample(&mut behaviour_rng),
+            };
+            0.5 + q.sector.view_offset() * p.sector_distance + p.spread * z
+        })
+        .collect();
+    // Mixed teams: members drawn in turn from the sectors present.
+    let mut team = vec![usize::MAX; n];
+    if p.teams > 0 {
+        let mut pool: Vec<Vec<usize>> = Sector::ALL
+            .iter()
+            .map(|sec| {
+                (0..n)
+                    .filter(|&i| founding[i] && p.partners[i].sector == *sec)
+                    .collect()
+            })
+            .filter(|v: &Vec<usize>| !v.is_empty())
+            .collect();
+        let mut order: Vec<usize> = Vec::new();
+        while pool.iter().any(|v| !v.is_empty()) {
+            for v in pool.iter_mut() {
+                if !v.is_empty() {
+                    let k = intervention_rng.random_range(0..v.len());
+                    order.push(v.swap_remove(k));
+                }
+            }
+        }
+        let size = p.team_size.max(2) as usize;
+        for (k, &i) in order.iter().enumerate().take(size * p.teams as usize) {
+            team[i] = k / size;
+        }
+    }
+    let initial_dispersion = joined_dispersion(p, &anchor, 1, &mut Vec::with_capacity(n));
+    let tau = r
+        .iter()
+        .zip(&s)
+        .map(|(r, s)| (r + 1.0) / (r + s + 2.0))
+        .collect();
+    Partnership {
+        phase: Phase::Negotiate,
+        phase_start: 1,
+        forced: false,
+        active: founding,
+        joined,
+        capacity: p.partners.iter().map(|q| q.capacity).collect(),
+        commitment: p.partners.iter().map(|q| q.commitment).collect(),
+        r,
+        s,
+        tau,
+        base_contact,
+        linked_contact,
+        bonus: vec![0.0; n * n],
+        team,
+        view: anchor.clone(),
+        anchor,
+        initial_dispersion,
+        learning: 0.0,
+        leadership_bonus: 0.0,
+        shown: 0.5,
+        negative_reviews: 0,
+        dissolved_by: None,
+        period: [0.0; 3],
+        month: UnitMonth::default(),
+        behaviour_rng,
+        intervention_rng,
+        funding_rng,
+        kept: vec![true; n],
+        strain: vec![0.0; n],
+        contact: vec![0.0; n * n],
+        above: vec![false; n * n],
+        coop: vec![false; n * n],
+        out_trust: vec![0.5; n],
+        fresh: false,
+        next_view: vec![0.0; n],
+        work: Work {
+            ids: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+            satisfaction: Vec::with_capacity(n),
+            public: Vec::with_capacity(n),
+            others: Vec::with_capacity(n),
+            voluntary: Vec::with_capacity(n),
+        },
+    }
+}
+
+/// The connectors' strength once they work (for the linked contact).
+fn connect_strength(p: &GovernanceParams) -> f64 {
+    connect(p, p.connectors_from.max(1))
 }
 
 impl Model for GovernanceModel {
@@ -320,135 +528,41 @@ impl Model for GovernanceModel {
         if n < 2 {
             return Err(ModelError::new("a partnership needs at least two partners"));
         }
-        // Founding partners: present from month 1. Later joiners are not
-        // members yet, but their evidence, contact and initial view are set
-        // up now (the view draws stay in partner order, so scenarios without
-        // late joiners draw exactly as before).
-        let founding: Vec<bool> = p.partners.iter().map(|q| q.join_month <= 1).collect();
-        let joined = founding.iter().filter(|&&f| f).count();
-        if joined < 2 {
+        if p.partners.iter().filter(|q| q.join_month <= 1).count() < 2 {
             return Err(ModelError::new(
                 "a partnership needs at least two partners present from month 1",
             ));
         }
-        let mut behaviour_rng = SimRng::seed_from_u64(rng.next_u64());
-        let mut intervention_rng = SimRng::seed_from_u64(rng.next_u64());
-        let funding_rng = SimRng::seed_from_u64(rng.next_u64());
-        // Later joiners draw their initial views from a fourth generator,
-        // seeded only when there are any: the founders' draws, and the
-        // behaviour stream that follows them, are those of the partnership
-        // without the later joiners.
-        let mut joining_rng = if joined < n {
-            Some(SimRng::seed_from_u64(rng.next_u64()))
-        } else {
-            None
-        };
-        let a = p.assignment;
-        let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
-        let mut r = vec![0.0; n * n];
-        let mut s = vec![0.0; n * n];
-        let mut base_contact = vec![0.0; n * n];
-        for i in 0..n {
-            for j in 0..n {
-                if i == j {
-                    continue;
-                }
-                let (pi, pj) = (&p.partners[i], &p.partners[j]);
-                let same = pi.sector == pj.sector;
-                let prior = if same {
-                    p.prior
-                } else {
-                    (p.prior - p.cross_sector_gap).max(0.0)
-                };
-                r[i * n + j] = prior * p.prior_weight;
-                s[i * n + j] = (1.0 - prior) * p.prior_weight;
-                let steps = (pi.level.index() as i32 - pj.level.index() as i32).unsigned_abs();
-                let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
-                base_contact[i * n + j] = p.meeting_rate
-                    * if same { 1.0 } else { p.cross_sector_contact }
-                    * p.cross_level_contact.powi(steps as i32)
-                    * inv(pi.level)
-                    * inv(pj.level);
-            }
-        }
-        // Initial views: the sector's position plus individual spread.
-        let anchor: Vec<f64> = p
-            .partners
-            .iter()
-            .zip(&founding)
-            .map(|(q, &founder)| {
-                let z: f64 = match joining_rng.as_mut() {
-                    Some(later) if !founder => rand_distr::StandardNormal.sample(later),
-                    _ => rand_distr::StandardNormal.sample(&mut behaviour_rng),
-                };
-                0.5 + q.sector.view_offset() * p.sector_distance + p.spread * z
+        // The places' needs come from their own stream, the same for every
+        // assignment; each partnership from a stream of its unit's index, so
+        // unit 0 of every assignment shares its random numbers.
+        let mut places_rng = SimRng::seed_from_u64(rng.next_u64());
+        let units_seed = rng.next_u64();
+        let places = Places::draw(
+            p.regions,
+            p.localities_per_region,
+            p.needs_variance,
+            p.regional_share,
+            &mut places_rng,
+        );
+        let units = (0..places.units(p.assignment.implement))
+            .map(|u| {
+                partnership(
+                    p,
+                    &mut SimRng::seed_from_u64(stream_seed(units_seed, u as u64)),
+                )
             })
             .collect();
-        // Mixed teams: members drawn in turn from the sectors present.
-        let mut team = vec![usize::MAX; n];
-        if p.teams > 0 {
-            // Teams are formed from the founding partners.
-            let mut pool: Vec<Vec<usize>> = Sector::ALL
-                .iter()
-                .map(|sec| {
-                    (0..n)
-                        .filter(|&i| founding[i] && p.partners[i].sector == *sec)
-                        .collect()
-                })
-                .filter(|v: &Vec<usize>| !v.is_empty())
-                .collect();
-            let mut order: Vec<usize> = Vec::new();
-            while pool.iter().any(|v| !v.is_empty()) {
-                for v in pool.iter_mut() {
-                    if !v.is_empty() {
-                        let k = intervention_rng.random_range(0..v.len());
-                        order.push(v.swap_remove(k));
-                    }
-                }
-            }
-            let size = p.team_size.max(2) as usize;
-            for (k, &i) in order.iter().enumerate().take(size * p.teams as usize) {
-                team[i] = k / size;
-            }
-        }
-        let view = DVector::from_vec(anchor.clone());
-        let initial_dispersion = joined_dispersion(p, &anchor, 1, &mut Vec::with_capacity(n));
-        let mut state = State {
-            phase: Phase::Negotiate,
-            phase_start: 1,
-            forced: false,
-            active: founding,
-            joined,
-            capacity: p.partners.iter().map(|q| q.capacity).collect(),
-            commitment: p.partners.iter().map(|q| q.commitment).collect(),
-            r,
-            s,
-            base_contact,
-            bonus: vec![0.0; n * n],
-            team,
-            view,
-            anchor,
-            initial_dispersion,
-            learning: 0.0,
-            leadership_bonus: 0.0,
-            negative_reviews: 0,
-            dissolved_by: None,
-            period: [0.0; 3],
+        let count = places.count();
+        Ok(State {
+            units,
+            benefit: vec![0.0; count],
             month: MonthOutputs::default(),
             totals: Totals::default(),
-            behaviour_rng,
-            intervention_rng,
-            funding_rng,
-            influence: DMatrix::zeros(n, n),
-            scratch: DVector::zeros(n),
-            kept: vec![true; n],
-            strain: vec![0.0; n],
-            contact_now: Vec::with_capacity(n * n),
-            tau: vec![0.0; n * n],
-            work: Work::default(),
-        };
-        state.refresh_trust();
-        Ok(state)
+            phase: Phase::Negotiate,
+            fit: vec![0.0; count],
+            places,
+        })
     }
 
     fn step<R: Rng + ?Sized>(
@@ -458,7 +572,7 @@ impl Model for GovernanceModel {
         t: u32,
         _rng: &mut R,
     ) -> Result<(), ModelError> {
-        super::step::step(p, st, t);
+        super::step::month(p, st, t);
         Ok(())
     }
 
@@ -475,11 +589,7 @@ impl Model for GovernanceModel {
             m.fit,
             m.value_added,
             st.totals.value_added,
-            if st.phase == Phase::Dissolved {
-                0.0
-            } else {
-                st.active.iter().filter(|&&a| a).count() as f64
-            },
+            m.active,
             st.phase as u8 as f64,
         ]);
     }
@@ -488,7 +598,9 @@ impl Model for GovernanceModel {
         FINAL_METRICS
             .iter()
             .map(|&m| match m {
-                "survival" => MetricKind::Proportion,
+                // Survival is the share of places whose partnership survives:
+                // 0 or 1 with one national programme, a fraction otherwise,
+                // so it is summarised as a measurement, not a 0/1 outcome.
                 "months_to_trust" => MetricKind::TimeToEvent,
                 _ => MetricKind::Continuous,
             })
@@ -502,7 +614,7 @@ impl Model for GovernanceModel {
                 "phase" => ObservableKind::Categorical(
                     PHASES.iter().map(|p| p.name().to_string()).collect(),
                 ),
-                "active_partners" => ObservableKind::Count,
+                // A mean over places: a whole number only with one programme.
                 _ => ObservableKind::Continuous,
             })
             .collect()
@@ -511,22 +623,32 @@ impl Model for GovernanceModel {
     fn finish(&self, p: &GovernanceParams, st: &State, months: u32, out: &mut Vec<f64>) {
         let t = &st.totals;
         let months_f = f64::from(months.max(1));
-        // Every partner delivering every month it is a member: founders all
-        // `months`, a later joiner from its `join_month` on.
-        let founders: f64 = p
+        // Every partner delivering every month it is a member, with all its
+        // delivery reaching users: founders all `months`, a later joiner
+        // from its `join_month` on.
+        let potential: f64 = p
             .partners
             .iter()
-            .filter(|q| q.join_month <= 1)
-            .map(|q| q.capacity)
-            .sum();
-        let later: f64 = p
-            .partners
+            .map(|q| {
+                q.capacity * f64::from((months + 1).saturating_sub(q.join_month.max(1)).min(months))
+            })
+            .sum::<f64>()
+            * p.productivity;
+        let places = st.places.count() as f64;
+        let survival = st
+            .places
+            .needs()
             .iter()
-            .filter(|q| q.join_month > 1)
-            .map(|q| q.capacity * f64::from((months + 1).saturating_sub(q.join_month)))
-            .sum();
-        let potential = founders * p.productivity * months_f + later * p.productivity;
-        let survived = st.phase != Phase::Dissolved;
+            .enumerate()
+            .filter(|&(place, _)| {
+                st.units[st.places.unit_of(place, p.assignment.implement)].phase != Phase::Dissolved
+            })
+            .count() as f64
+            / places;
+        let mut spread = Vec::with_capacity(st.benefit.len());
+        let mut equal = Vec::with_capacity(st.benefit.len());
+        equalise(&st.places, p, &st.benefit, &mut equal);
+        spread_benefits(&equal, p.spillover, &mut spread);
         out.extend_from_slice(&[
             st.month.trust_mean,
             st.month.trust_min,
@@ -535,7 +657,7 @@ impl Model for GovernanceModel {
             t.delivery,
             t.value_added,
             t.fit / months_f,
-            if survived { 1.0 } else { 0.0 },
+            survival,
             if t.trust_month == 0 {
                 f64::from(months) + 1.0
             } else {
@@ -548,11 +670,8 @@ impl Model for GovernanceModel {
                 0.0
             },
             t.delivery + t.value_added - t.cost,
-            if survived {
-                st.active.iter().filter(|&&a| a).count() as f64
-            } else {
-                0.0
-            },
+            st.month.active,
+            1.0 - gini(&spread),
         ]);
     }
 }

@@ -105,6 +105,22 @@ pub struct GovernanceParams {
     pub adaptation: f64,
     /// `governance.silo_block`: how strongly each extra silo blocks horizontal integration.
     pub silo_block: f64,
+    /// `governance.spillover`: share of a place's benefit that accrues to other places.
+    pub spillover: f64,
+    /// `governance.information_loss`: share of needs information lost per level step between implementer and manager.
+    pub information_loss: f64,
+    /// `governance.handover_delay`: months of delay per level step handed over before delivery.
+    pub handover_delay: f64,
+    /// `governance.ownership_gap`: ownership lost when the policy is conceived nationally (half of it regionally).
+    pub ownership_gap: f64,
+    /// `governance.outside_targets`: how strongly a distant manager imposes its targets.
+    pub outside_targets: f64,
+    /// `governance.consistency`: share of each place's benefit a national conceiver's common standards equalise.
+    pub consistency: f64,
+    /// `places.regions`: regions of the nation.
+    pub regions: usize,
+    /// `places.localities_per_region`: localities in each region.
+    pub localities_per_region: usize,
     /// `partnership.meeting_rate`: monthly contact of two partners of one sector and level.
     pub meeting_rate: f64,
     /// `partnership.cross_sector_contact`: contact multiplier between sectors.
@@ -156,8 +172,10 @@ pub struct GovernanceParams {
     pub handover: f64,
     /// `partnership.costs.running`: fixed running cost per month.
     pub running: f64,
-    /// `partnership.costs.scale_penalty`: extra running cost of conceiving and managing locally.
+    /// `partnership.costs.scale_penalty`: extra running cost of managing locally (lost administrative scale).
     pub scale_penalty: f64,
+    /// `partnership.costs.scale_economy`: elasticity of a partnership's coordination cost per place with the places it serves.
+    pub scale_economy: f64,
     /// `partnership.delivery.productivity`: delivery per unit of capacity and month at perfect fit.
     pub productivity: f64,
     /// `partnership.delivery.pressure`: strain that delivery demands put on commitments at low trust.
@@ -210,6 +228,10 @@ pub struct GovernanceParams {
     pub vision_work: f64,
     /// `interventions.leadership`: quality of facilitative leadership.
     pub leadership: f64,
+    /// `interventions.connectors.posts`: liaison posts or secondments between levels.
+    pub connector_posts: f64,
+    /// `interventions.connectors.from_month`: first month the connectors work.
+    pub connectors_from: u32,
 }
 
 impl GovernanceParams {
@@ -251,6 +273,14 @@ impl GovernanceParams {
             local_error: g.local_error.value(),
             adaptation: g.adaptation.value(),
             silo_block: g.silo_block.value(),
+            spillover: g.spillover.value(),
+            information_loss: g.information_loss.value(),
+            handover_delay: g.handover_delay.value(),
+            ownership_gap: g.ownership_gap.value(),
+            outside_targets: g.outside_targets.value(),
+            consistency: g.consistency.value(),
+            regions: s.places.regions as usize,
+            localities_per_region: s.places.localities_per_region as usize,
             meeting_rate: p.meeting_rate.value(),
             cross_sector_contact: p.cross_sector_contact.value(),
             cross_level_contact: p.cross_level_contact.value(),
@@ -277,6 +307,7 @@ impl GovernanceParams {
             handover: p.costs.handover.value(),
             running: p.costs.running.value(),
             scale_penalty: p.costs.scale_penalty.value(),
+            scale_economy: p.costs.scale_economy.value(),
             productivity: p.delivery.productivity.value(),
             pressure: p.delivery.pressure.value(),
             creativity: p.delivery.creativity.value(),
@@ -303,6 +334,8 @@ impl GovernanceParams {
             waiver_flexibility: i.waivers.flexibility.value(),
             vision_work: i.vision_work.value(),
             leadership: i.leadership.value(),
+            connector_posts: i.connectors.posts.value(),
+            connectors_from: i.connectors.from_month,
         })
     }
 

@@ -1,14 +1,24 @@
 //! The monthly step of the governance model, in the order of
-//! `docs/model.md` §"Process overview and scheduling". The step allocates
-//! nothing: the buffers it needs live in [`State`].
+//! `docs/model.md` §"Process overview and scheduling": each partnership's
+//! dynamics, then every place's outputs, then each partnership's response
+//! to what it delivered. The step allocates nothing: the buffers it needs
+//! live in [`State`] and [`Partnership`].
+//!
+//! The pair loops are fused: one pass over ordered pairs sets the month's
+//! contact, updates the evidence and trust, sums the observed trust and
+//! takes the Friedkin–Johnsen step row by row; one pass over unordered
+//! pairs finds who cooperates and adds up the horizontal costs.
 
 use super::events::{interventions, review, satisfaction};
+use super::functions::{
+    connect, domain_coverage, handover_cost, handover_delay, handovers, innovation, integration,
+    ownership, reach, running_cost, silo_factor,
+};
 use super::model::{
-    FORMAL_CONTACT, GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Phase, RENEGOTIATION_MONTHS,
-    State, TEAM_CONTACT, ownership,
+    FORMAL_CONTACT, GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase,
+    RENEGOTIATION_MONTHS, State, TEAM_CONTACT,
 };
 use super::params::{GovernanceParams, Sector};
-use super::vision::friedkin_johnsen_step;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
 
@@ -28,48 +38,46 @@ pub(super) fn poisson<R: Rng + ?Sized>(rate: f64, rng: &mut R) -> u64 {
     }
 }
 
-impl State {
+impl Partnership {
     pub(super) fn n(&self) -> usize {
         self.active.len()
     }
 
-    /// Expected trust of i in j, τ = (r + 1)/(r + s + 2), as of the last
-    /// [`State::refresh_trust`].
-    pub(super) fn trust(&self, i: usize, j: usize) -> f64 {
-        self.tau[i * self.n() + j]
-    }
-
-    /// Recomputes every τ from the evidence (after the evidence changed).
-    pub(super) fn refresh_trust(&mut self) {
-        for ((t, r), s) in self.tau.iter_mut().zip(&self.r).zip(&self.s) {
-            *t = (r + 1.0) / (r + s + 2.0);
-        }
-    }
-
-    /// Whether i and j take the risk of working together: both trust each
-    /// other above the perceived risk (Mayer, Davis & Schoorman 1995).
-    pub(super) fn cooperates(&self, p: &GovernanceParams, i: usize, j: usize) -> bool {
-        self.trust(i, j).min(self.trust(j, i)) >= p.risk
-    }
-
-    /// Mean trust of `i` in the other active partners `ids` (ascending).
-    pub(super) fn trust_out(&self, i: usize, ids: &[usize]) -> f64 {
-        let row = &self.tau[i * self.n()..(i + 1) * self.n()];
-        let mut sum = 0.0;
-        let mut k = 0;
-        for &j in ids {
-            if j != i {
-                sum += row[j];
-                k += 1;
-            }
-        }
-        if k == 0 { 0.5 } else { sum / k as f64 }
-    }
-
+    /// Adds kept-commitment evidence to both directions of a pair (trust is
+    /// brought up to date by [`Partnership::refresh`]).
     pub(super) fn add_evidence(&mut self, i: usize, j: usize, amount: f64) {
         let n = self.n();
         self.r[i * n + j] += amount;
         self.r[j * n + i] += amount;
+    }
+
+    /// Recomputes trust from the evidence, and the cooperation flags and
+    /// out-trust of the active partners `ids`, after the evidence or the
+    /// active set changed outside the monthly trust update.
+    pub(super) fn refresh(&mut self, p: &GovernanceParams, ids: &[usize]) {
+        let n = self.n();
+        for ((t, r), s) in self.tau.iter_mut().zip(&self.r).zip(&self.s) {
+            *t = (r + 1.0) / (r + s + 2.0);
+        }
+        for (a, t) in self.above.iter_mut().zip(&self.tau) {
+            *a = *t >= p.risk;
+        }
+        for &i in ids {
+            let mut sum = 0.0;
+            for &j in ids {
+                if i != j {
+                    let k = i * n + j;
+                    sum += self.tau[k];
+                    self.coop[k] = self.above[k] && self.above[j * n + i];
+                }
+            }
+            self.out_trust[i] = if ids.len() > 1 {
+                sum / (ids.len() - 1) as f64
+            } else {
+                0.5
+            };
+        }
+        self.fresh = true;
     }
 }
 
@@ -88,14 +96,12 @@ fn blau(p: &GovernanceParams, ids: &[usize]) -> f64 {
     if ids.is_empty() {
         return 0.0;
     }
+    let mut counts = [0usize; 4];
+    for &i in ids {
+        counts[p.partners[i].sector as usize] += 1;
+    }
     let n = ids.len() as f64;
-    1.0 - Sector::ALL
-        .iter()
-        .map(|s| {
-            let c = ids.iter().filter(|&&i| p.partners[i].sector == *s).count() as f64 / n;
-            c * c
-        })
-        .sum::<f64>()
+    1.0 - counts.iter().map(|&c| (c as f64 / n).powi(2)).sum::<f64>()
 }
 
 /// Partners whose `join_month` is `t` become active. Their trust evidence
@@ -104,17 +110,18 @@ fn blau(p: &GovernanceParams, ids: &[usize]) -> f64 {
 /// initial position (an inactive partner is fully stubborn). The reference
 /// dispersion of alignment becomes that of the initial views of every
 /// partner joined so far.
-fn join(p: &GovernanceParams, st: &mut State, t: u32) {
+fn join(p: &GovernanceParams, u: &mut Partnership, t: u32) {
     let mut any = false;
     for (i, q) in p.partners.iter().enumerate() {
         if q.join_month > 1 && q.join_month == t {
-            st.active[i] = true;
-            st.joined += 1;
+            u.active[i] = true;
+            u.joined += 1;
             any = true;
         }
     }
     if any {
-        st.initial_dispersion = joined_dispersion(p, &st.anchor, t, &mut st.work.values);
+        u.initial_dispersion = joined_dispersion(p, &u.anchor, t, &mut u.work.values);
+        u.fresh = false;
     }
 }
 
@@ -137,42 +144,144 @@ pub(super) fn joined_dispersion(
     sd(buf).max(1e-9)
 }
 
-/// One month: interventions, behaviour, trust, vision, costs, outputs,
-/// exits, review, phase change, funding, dissolution.
-pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
+/// One month of the whole policy: every partnership's dynamics (steps J–7
+/// of `docs/model.md` §3), every place's fit, delivery and benefit, the
+/// averages over places, then every partnership's book-keeping, exits,
+/// review, phase, funding and quorum (steps 8–12).
+pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     st.totals.months = t;
-    if st.phase == Phase::Dissolved {
-        st.month.cost = 0.0;
-        st.month.delivery = 0.0;
-        st.month.value_added = 0.0;
-        st.month.empowerment = 0.0;
-        st.month.fit = GovernanceModel::fit(p, 0.0, 0.0);
-        st.totals.fit += st.month.fit;
-        return;
+    let link = connect(p, t);
+    let implement = p.assignment.implement;
+    let per_unit = st.places.places_per_unit(implement);
+    let scale = (per_unit as f64).powf(-p.scale_economy);
+    for u in st.units.iter_mut() {
+        if u.phase == Phase::Dissolved {
+            let frozen = u.month;
+            u.month = Default::default();
+            u.month.trust_mean = frozen.trust_mean;
+            u.month.trust_min = frozen.trust_min;
+            u.month.dispersion = frozen.dispersion;
+            u.month.coverage = domain_coverage(p, 1.0, 0.0);
+        } else {
+            dynamics(p, u, t, link, scale);
+        }
     }
-    let n = st.n();
-    // Partners joining this month (only when some are still to come, so
-    // that a scenario without late joiners runs exactly as before).
-    if st.joined < n {
-        join(p, st, t);
+    // Places: fit, delivery and benefit.
+    let count = st.places.count();
+    let reach = reach(p);
+    let mut sums = MonthSums::default();
+    for place in 0..count {
+        let u = &mut st.units[st.places.unit_of(place, implement)];
+        let level_trust = if u.phase == Phase::Dissolved {
+            0.0
+        } else {
+            u.month.level_trust
+        };
+        let fit = GovernanceModel::fit(p, &st.places, place, level_trust, link, u.month.coverage);
+        st.fit[place] = fit;
+        let delivery = u.month.kept_capacity * p.productivity * fit * reach;
+        u.month.delivery += delivery / per_unit as f64;
+        st.benefit[place] += delivery + u.month.value_added;
+        sums.add(&u.month, fit, delivery);
     }
-    let mut work = std::mem::take(&mut st.work);
+    let places = count as f64;
+    let m = &mut st.month;
+    m.trust_mean = sums.trust_mean / places;
+    m.trust_min = sums.trust_min / places;
+    m.dispersion = sums.dispersion / places;
+    m.cost = sums.cost / places;
+    m.delivery = sums.delivery / places;
+    m.fit = sums.fit / places;
+    m.value_added = sums.value_added / places;
+    m.empowerment = sums.empowerment / places;
+    m.active = sums.active / places;
+    st.totals.cost += m.cost;
+    st.totals.delivery += m.delivery;
+    st.totals.value_added += m.value_added;
+    st.totals.fit += m.fit;
+    st.totals.empowerment += m.empowerment;
+    if st.totals.trust_month == 0 && m.trust_mean >= p.trust_threshold {
+        st.totals.trust_month = t;
+    }
+    // Each partnership responds to what it showed.
+    let mut phases = [0usize; 4];
+    for u in st.units.iter_mut() {
+        if u.phase != Phase::Dissolved {
+            respond(p, u, t, link);
+        }
+        phases[u.phase as usize] += 1;
+    }
+    // The nation's phase: the most common phase among the partnerships
+    // (the earlier phase on a tie).
+    let modal = (0..4).fold(0, |best, k| if phases[k] > phases[best] { k } else { best });
+    st.phase = [
+        Phase::Negotiate,
+        Phase::Commit,
+        Phase::Execute,
+        Phase::Dissolved,
+    ][modal];
+}
+
+/// Sums over places of the partnerships' month.
+#[derive(Default)]
+struct MonthSums {
+    trust_mean: f64,
+    trust_min: f64,
+    dispersion: f64,
+    cost: f64,
+    delivery: f64,
+    fit: f64,
+    value_added: f64,
+    empowerment: f64,
+    active: f64,
+}
+
+impl MonthSums {
+    fn add(&mut self, m: &super::model::UnitMonth, fit: f64, delivery: f64) {
+        self.trust_mean += m.trust_mean;
+        self.trust_min += m.trust_min;
+        self.dispersion += m.dispersion;
+        self.cost += m.cost;
+        self.delivery += delivery;
+        self.fit += fit;
+        self.value_added += m.value_added;
+        self.empowerment += m.empowerment;
+        self.active += m.active;
+    }
+}
+
+/// Steps J–7 for one partnership: joining, forced delivery, interventions,
+/// behaviour, contact and trust, vision, observed trust, costs, coverage and
+/// value added. `link` is the connectors' strength this month and `scale`
+/// the share of the coordination cost each place served bears.
+fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale: f64) {
+    let n = u.n();
+    if u.joined < n {
+        join(p, u, t);
+    }
+    let mut work = std::mem::take(&mut u.work);
     work.ids.clear();
-    work.ids.extend((0..n).filter(|&i| st.active[i]));
-    let ids = &work.ids;
+    work.ids.extend((0..n).filter(|&i| u.active[i]));
     // 0. Delivery forced from outside.
-    if p.delivery_start > 0 && t >= p.delivery_start && st.phase != Phase::Execute {
-        st.phase = Phase::Execute;
-        st.phase_start = t;
-        st.forced = true;
-        st.period = [0.0; 3];
+    if p.delivery_start > 0 && t >= p.delivery_start && u.phase != Phase::Execute {
+        u.phase = Phase::Execute;
+        u.phase_start = t;
+        u.forced = true;
+        u.period = [0.0; 3];
     }
     // 1. Interventions.
-    if interventions(p, st, ids, t) {
-        st.refresh_trust();
+    if interventions(p, u, &mut work, t) {
+        u.fresh = false;
     }
+    let ids = &work.ids;
+    if !u.fresh {
+        u.refresh(p, ids);
+    }
+    let own = ownership(p);
     // 2. Behaviour: who keeps this month's commitments.
-    let phase = st.phase as usize;
+    let phase = u.phase as usize;
+    // A partnership that has learnt together delivers with less strain.
+    let routine = 1.0 - u.learning;
     let target_drag = if p.external_targets {
         0.1 * p.target_strictness
     } else {
@@ -181,266 +290,285 @@ pub(super) fn step(p: &GovernanceParams, st: &mut State, t: u32) {
     for &j in ids {
         let strain = (p.pressure
             * PHASE_DEMAND[phase]
-            * (1.0 - st.trust_out(j, ids))
-            * (1.0 - st.capacity[j] * 0.5))
+            * (1.0 - u.out_trust[j])
+            * (1.0 - u.capacity[j] * 0.5)
+            * routine)
             .min(0.95);
-        st.strain[j] = strain;
-        let pk = st.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
-        st.kept[j] = unit(&mut st.behaviour_rng) < pk;
+        u.strain[j] = strain;
+        let pk = u.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
+        u.kept[j] = unit(&mut u.behaviour_rng) < pk;
     }
-    // 3. Contact (from the trust at the start of the month), then trust:
-    // discounted beta evidence weighted by the contact.
-    let mut contact = std::mem::take(&mut st.contact_now);
-    contact.clear();
-    contact.resize(n * n, 0.0);
-    let lead = (p.leadership + st.leadership_bonus).min(1.0);
+    // 3–5. One pass over ordered pairs: contact (cooperation as of the start
+    // of the month), evidence and trust, observed trust, and the
+    // Friedkin–Johnsen step of each row.
+    let lead = (p.leadership + u.leadership_bonus).min(1.0);
     let mult = PHASE_CONTACT[phase.min(2)] * (0.75 + 0.5 * lead) * (1.0 + 0.3 * p.vision_work);
     let teams_on = t >= p.teams_from;
-    let executing = st.phase == Phase::Execute;
-    for &i in ids {
-        let team_i = st.team[i];
+    let executing = u.phase == Phase::Execute;
+    let base = if link > 0.0 {
+        &u.linked_contact
+    } else {
+        &u.base_contact
+    };
+    let lambda_v = p.susceptibility + 0.5 * p.vision_work * (1.0 - p.susceptibility);
+    let (mut tsum, mut tmin) = (0.0, 1.0_f64);
+    let mut level_sum = [[0.0; 3]; 3];
+    let mut level_count = [[0usize; 3]; 3];
+    let others = ids.len().saturating_sub(1);
+    for i in 0..n {
+        if !u.active[i] {
+            u.next_view[i] = u.anchor[i];
+            continue;
+        }
+        let team_i = u.team[i];
+        let li = p.partners[i].level.index();
+        let (mut row_tau, mut w_sum, mut wx) = (0.0, 0.0, 0.0);
         for &j in ids {
             if i == j {
                 continue;
             }
             let k = i * n + j;
-            let team = if teams_on && team_i != usize::MAX && team_i == st.team[j] {
+            let team = if teams_on && team_i != usize::MAX && team_i == u.team[j] {
                 TEAM_CONTACT
             } else {
                 0.0
             };
-            let mut m = (st.base_contact[k] * mult + st.bonus[k] + team).min(1.0);
-            if executing && !st.cooperates(p, i, j) {
+            let mut m = (base[k] * mult + u.bonus[k] + team).min(1.0);
+            if executing && !u.coop[k] {
                 m *= FORMAL_CONTACT;
             }
-            contact[k] = m;
-            let kept = if st.kept[j] { 1.0 } else { 0.0 };
-            st.r[k] = p.forgetting * st.r[k] + p.weight_kept * m * kept;
-            st.s[k] = p.forgetting * st.s[k] + p.weight_broken * m * (1.0 - kept);
-        }
-    }
-    st.refresh_trust();
-    // 4. Shared vision: Friedkin–Johnsen on trust-weighted contact.
-    let susceptibility = p.susceptibility + 0.5 * p.vision_work * (1.0 - p.susceptibility);
-    work.lambda.clear();
-    work.lambda.resize(n, 0.0);
-    {
-        // nalgebra stores the matrix column by column: w(i, j) at j·n + i.
-        let w = st.influence.as_mut_slice();
-        for i in 0..n {
-            let mut row_sum = 0.0;
-            for j in 0..n {
-                let v = if i != j && st.active[i] && st.active[j] {
-                    contact[i * n + j] * st.tau[i * n + j]
-                } else {
-                    0.0
-                };
-                w[j * n + i] = v;
-                row_sum += v;
-            }
-            if row_sum > 0.0 {
-                let scale = (1.0 - p.self_weight) / row_sum;
-                for j in 0..n {
-                    w[j * n + i] *= scale;
-                }
-                w[i * n + i] = p.self_weight;
-                work.lambda[i] = susceptibility;
+            u.contact[k] = m;
+            let (r, s) = if u.kept[j] {
+                (
+                    p.forgetting * u.r[k] + p.weight_kept * m,
+                    p.forgetting * u.s[k],
+                )
             } else {
-                w[i * n + i] = 1.0;
+                (
+                    p.forgetting * u.r[k],
+                    p.forgetting * u.s[k] + p.weight_broken * m,
+                )
+            };
+            u.r[k] = r;
+            u.s[k] = s;
+            let tau = (r + 1.0) / (r + s + 2.0);
+            u.tau[k] = tau;
+            u.above[k] = tau >= p.risk;
+            row_tau += tau;
+            tmin = tmin.min(tau);
+            let lj = p.partners[j].level.index();
+            level_sum[li][lj] += tau;
+            level_count[li][lj] += 1;
+            let w = m * tau;
+            w_sum += w;
+            wx += w * u.view[j];
+        }
+        tsum += row_tau;
+        u.out_trust[i] = if others > 0 {
+            row_tau / others as f64
+        } else {
+            0.5
+        };
+        u.next_view[i] = if w_sum > 0.0 {
+            lambda_v * (p.self_weight * u.view[i] + (1.0 - p.self_weight) * wx / w_sum)
+                + (1.0 - lambda_v) * u.anchor[i]
+        } else {
+            u.anchor[i]
+        };
+    }
+    std::mem::swap(&mut u.view, &mut u.next_view);
+    // One pass over unordered pairs: who cooperates (both trust above the
+    // risk, with the trust after the update) and the horizontal costs.
+    let (mut coop, mut horizontal) = (0usize, 0.0);
+    for (a, &i) in ids.iter().enumerate() {
+        for &j in &ids[a + 1..] {
+            let (ij, ji) = (i * n + j, j * n + i);
+            let both = u.above[ij] && u.above[ji];
+            u.coop[ij] = both;
+            u.coop[ji] = both;
+            coop += 2 * usize::from(both);
+            let tau = 0.5 * (u.tau[ij] + u.tau[ji]);
+            horizontal += u.contact[ij] * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - tau));
+        }
+    }
+    u.fresh = true;
+    let pairs = ids.len() * others;
+    let trust_mean = if pairs > 0 { tsum / pairs as f64 } else { 0.0 };
+    let (mut cross_sum, mut cross_count) = (0.0, 0usize);
+    for a in 0..3 {
+        for b in 0..3 {
+            if a != b {
+                cross_sum += level_sum[a][b];
+                cross_count += level_count[a][b];
             }
         }
     }
-    friedkin_johnsen_step(
-        &st.influence,
-        &work.lambda,
-        &st.anchor,
-        &mut st.view,
-        &mut st.scratch,
-    );
-    // 5. Observed trust and dispersion.
-    let (mut tsum, mut tmin, mut tcount, mut coop) = (0.0, 1.0_f64, 0usize, 0usize);
-    let (mut lsum, mut lcount) = (0.0, 0usize);
-    for &i in ids {
-        let level_i = p.partners[i].level;
-        for &j in ids {
-            if i != j {
-                let tau = st.trust(i, j);
-                tsum += tau;
-                tmin = tmin.min(tau);
-                tcount += 1;
-                coop += usize::from(st.cooperates(p, i, j));
-                if level_i != p.partners[j].level {
-                    lsum += tau;
-                    lcount += 1;
-                }
-            }
-        }
-    }
-    let trust_mean = if tcount > 0 {
-        tsum / tcount as f64
-    } else {
-        0.0
-    };
-    let level_trust = if lcount > 0 {
-        lsum / lcount as f64
+    let level_trust = if cross_count > 0 {
+        cross_sum / cross_count as f64
     } else {
         trust_mean
     };
     work.values.clear();
-    work.values.extend(ids.iter().map(|&i| st.view[i]));
+    work.values.extend(ids.iter().map(|&i| u.view[i]));
     let dispersion = sd(&work.values);
-    let alignment = (1.0 - dispersion / st.initial_dispersion).clamp(0.0, 1.0) * 0.5 + 0.5;
-    // 6. Transaction costs.
-    let mut horizontal = 0.0;
-    for (a, &i) in ids.iter().enumerate() {
-        for &j in &ids[a + 1..] {
-            let m = 0.5 * (contact[i * n + j] + contact[j * n + i]);
-            let tau = 0.5 * (st.trust(i, j) + st.trust(j, i));
-            horizontal +=
-                p.pair_hassle * m * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - tau));
-        }
+    let alignment = (1.0 - dispersion / u.initial_dispersion).clamp(0.0, 1.0) * 0.5 + 0.5;
+    // 6. Transaction costs: horizontal, hand-overs, running.
+    horizontal *= p.pair_hassle * (1.25 - 0.5 * lead);
+    let mut vertical = 0.0;
+    for (from, to, steps) in handovers(p.assignment).into_iter().flatten() {
+        let (x, y) = (from.index(), to.index());
+        let count = level_count[x][y] + level_count[y][x];
+        let between = if count > 0 {
+            (level_sum[x][y] + level_sum[y][x]) / count as f64
+        } else {
+            0.0
+        };
+        vertical += handover_cost(p, steps, between, count > 0, link);
     }
-    horizontal *= 1.25 - 0.5 * lead;
-    let waiver_cut = if p.waivers {
-        0.5 * p.waiver_flexibility
-    } else {
-        0.0
-    };
-    let vertical = p.handover
-        * p.silos
-        * f64::from(p.assignment.vertical_distance())
-        * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - level_trust))
-        * (1.0 - waiver_cut);
-    let a = p.assignment;
-    let running =
-        p.running * (1.0 + p.scale_penalty * 0.5 * (a.conceive.locality() + a.manage.locality()));
-    let cost = horizontal + vertical + running;
-    st.contact_now = contact;
-    // 7. Fit, delivery and value added.
-    let silo = GovernanceModel::silo_factor(p);
+    let cost = (horizontal + vertical) * scale + running_cost(p);
+    // 7. Coverage, delivery capacity, value added, empowerment.
     let covered = p
         .domains
         .iter()
         .filter(|d| ids.iter().any(|&i| p.partners[i].domains.contains(d)))
         .count() as f64
         / p.domains.len().max(1) as f64;
-    let integration =
-        trust_mean * alignment * covered * silo * (0.5 + 0.5 * a.implement.locality());
-    let fit = GovernanceModel::fit(p, integration, level_trust);
-    let mut delivery = 0.0;
+    let g = integration(p, trust_mean, alignment, covered);
+    let mut kept_capacity = 0.0;
     let mut value_added = 0.0;
     if executing {
         for &j in ids {
-            if st.kept[j] {
-                delivery += st.capacity[j] * p.productivity * fit;
+            if u.kept[j] {
+                kept_capacity += u.capacity[j];
             }
         }
         let diversity = blau(p, ids) / 0.75;
-        let teams_on = if teams_on { p.teams.min(5) as f64 } else { 0.0 };
-        let cooperating = coop as f64 / tcount.max(1) as f64;
+        let teams = if teams_on { p.teams.min(5) as f64 } else { 0.0 };
+        let cooperating = coop as f64 / pairs.max(1) as f64;
         value_added = p.creativity
             * trust_mean
             * cooperating
             * diversity.min(1.0)
-            * (0.5 + st.learning)
+            * (0.5 + u.learning)
             * alignment
-            * silo
-            * ownership(p)
-            * (1.0 + 0.1 * teams_on)
+            * silo_factor(p)
+            * own
+            * innovation(p)
+            * (1.0 + 0.1 * teams)
             * ids.len() as f64
-            / st.joined as f64;
+            / u.joined as f64;
     }
     let vol = ids
         .iter()
         .filter(|&&i| p.partners[i].sector == Sector::Voluntary)
         .count() as f64
         / ids.len().max(1) as f64;
-    let empowerment = ownership(p)
+    let empowerment = own
         * (0.5 * GovernanceModel::locality_weights(p)
             + 0.25 * trust_mean
             + 0.25 * (2.0 * vol).min(1.0));
-    st.month.trust_mean = trust_mean;
-    st.month.trust_min = if tcount > 0 { tmin } else { 0.0 };
-    st.month.dispersion = dispersion;
-    st.month.cost = cost;
-    st.month.delivery = delivery;
-    st.month.fit = fit;
-    st.month.value_added = value_added;
-    st.month.empowerment = empowerment;
-    st.totals.cost += cost;
-    st.totals.delivery += delivery;
-    st.totals.value_added += value_added;
-    st.totals.fit += fit;
-    st.totals.empowerment += empowerment;
-    st.period[0] += delivery;
-    st.period[1] += value_added;
-    st.period[2] += cost;
-    if st.totals.trust_month == 0 && trust_mean >= p.trust_threshold {
-        st.totals.trust_month = t;
+    u.month = super::model::UnitMonth {
+        trust_mean,
+        trust_min: if pairs > 0 { tmin } else { 0.0 },
+        level_trust,
+        dispersion,
+        coverage: domain_coverage(p, covered, g),
+        kept_capacity,
+        value_added,
+        cost,
+        empowerment,
+        delivery: 0.0,
+        active: ids.len() as f64,
+    };
+    u.work = work;
+}
+
+/// Steps 8–12 for one partnership that has not dissolved: book-keeping and
+/// value shown, satisfaction and exits, review, phase transitions, funding
+/// renewal and the quorum.
+fn respond(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64) {
+    let m = u.month;
+    u.period[0] += m.delivery;
+    u.period[1] += m.value_added;
+    u.period[2] += m.cost;
+    if u.phase == Phase::Execute {
+        let benefit = m.delivery + m.value_added;
+        let efficiency = if benefit + m.cost > 0.0 {
+            benefit / (benefit + m.cost)
+        } else {
+            0.0
+        };
+        u.shown += SHOWN_WEIGHT * (efficiency - u.shown);
     }
+    let mut work = std::mem::take(&mut u.work);
     // 8. Satisfaction and exits.
-    satisfaction(p, st, ids, &mut work.values, &mut work.satisfaction);
-    let hazard_scale = if st.phase == Phase::Negotiate {
+    satisfaction(p, u, &work.ids, &mut work.values, &mut work.satisfaction);
+    let hazard_scale = if u.phase == Phase::Negotiate {
         0.5
     } else {
         1.0
     };
-    for (k, &i) in ids.iter().enumerate() {
+    for (k, &i) in work.ids.iter().enumerate() {
         let sat = work.satisfaction[k];
-        let u = unit(&mut st.behaviour_rng);
+        let draw = unit(&mut u.behaviour_rng);
         if sat < p.exit_threshold
-            && u < hazard_scale * p.exit_rate * (p.exit_threshold - sat) / p.exit_threshold
+            && draw < hazard_scale * p.exit_rate * (p.exit_threshold - sat) / p.exit_threshold
         {
-            st.active[i] = false;
+            u.active[i] = false;
+            u.fresh = false;
         }
     }
     // 9. Review (Ring & Van de Ven): efficiency and equity.
     if p.review_interval > 0
         && t.is_multiple_of(p.review_interval)
-        && matches!(st.phase, Phase::Commit | Phase::Execute)
+        && matches!(u.phase, Phase::Commit | Phase::Execute)
     {
-        review(p, st, &work.satisfaction, t);
+        review(p, u, &work.satisfaction, t);
     }
-    st.work = work;
-    // 10. Phase transitions.
-    let in_phase = f64::from(t + 1 - st.phase_start);
-    match st.phase {
+    u.work = work;
+    // 10. Phase transitions; the hand-overs delay the start of delivery.
+    let in_phase = f64::from(t + 1 - u.phase_start);
+    match u.phase {
         Phase::Negotiate
-            if (trust_mean >= p.trust_threshold || in_phase >= p.max_negotiation_months)
-                && (st.negative_reviews == 0 || in_phase >= f64::from(RENEGOTIATION_MONTHS)) =>
+            if (m.trust_mean >= p.trust_threshold || in_phase >= p.max_negotiation_months)
+                && (u.negative_reviews == 0 || in_phase >= f64::from(RENEGOTIATION_MONTHS)) =>
         {
-            st.phase = Phase::Commit;
-            st.phase_start = t + 1;
+            u.phase = Phase::Commit;
+            u.phase_start = t + 1;
         }
-        Phase::Commit if in_phase >= p.commit_months => {
-            st.phase = Phase::Execute;
-            st.phase_start = t + 1;
-            st.period = [0.0; 3];
+        Phase::Commit if in_phase >= p.commit_months + handover_delay(p, link) => {
+            u.phase = Phase::Execute;
+            u.phase_start = t + 1;
+            u.period = [0.0; 3];
         }
         _ => {}
     }
-    // 11. Funding renewal for short-term grants.
+    // 11. Funding renewal for short-term grants, on the value shown.
     if !p.sustainable_funding
-        && st.phase != Phase::Dissolved
+        && u.phase != Phase::Dissolved
         && t.is_multiple_of(p.funding_horizon.max(1))
     {
-        let chance = p.renewal * (0.4 + 0.6 * trust_mean);
-        if unit(&mut st.funding_rng) >= chance {
-            st.phase = Phase::Dissolved;
-            st.dissolved_by = Some("funding not renewed");
+        let chance = p.renewal * (0.2 + 0.8 * u.shown);
+        if unit(&mut u.funding_rng) >= chance {
+            u.phase = Phase::Dissolved;
+            u.dissolved_by = Some("funding not renewed");
         }
     }
     // 12. Dissolution when too few partners remain: the base is the
     // partners that have joined so far, not those still to come.
-    let remaining = st.active.iter().filter(|&&x| x).count();
-    if st.phase != Phase::Dissolved
-        && (remaining < p.min_partners.min(st.joined)
-            || (remaining as f64) < p.quorum * st.joined as f64)
+    let remaining = u.active.iter().filter(|&&x| x).count();
+    if u.phase != Phase::Dissolved
+        && (remaining < p.min_partners.min(u.joined)
+            || (remaining as f64) < p.quorum * u.joined as f64)
     {
-        st.phase = Phase::Dissolved;
-        st.dissolved_by = Some("too few partners");
+        u.phase = Phase::Dissolved;
+        u.dissolved_by = Some("too few partners");
     }
-    if st.phase == Phase::Dissolved {
-        st.phase_start = t;
+    if u.phase == Phase::Dissolved {
+        u.phase_start = t;
     }
 }
+
+/// Weight of this month's efficiency in the value shown (an exponential
+/// average with a memory of about ten months).
+pub const SHOWN_WEIGHT: f64 = 0.1;

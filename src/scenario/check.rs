@@ -8,6 +8,14 @@ use crate::partnership::Sector;
 use std::collections::BTreeSet;
 use toml::Value;
 
+/// Largest number of regions, and of localities per region.
+pub const MAX_PLACES_PER_LEVEL: u32 = 50;
+/// Largest number of localities in all.
+pub const MAX_LOCALITIES: u64 = 400;
+/// Largest partners² × localities: the pair matrices of every local
+/// partnership of one run (about 60 bytes a slot).
+pub const MAX_PAIR_SLOTS: u64 = 4_000_000;
+
 /// One problem found in a scenario, with the field path it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -680,6 +688,46 @@ pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
                 "must be in [1, {}] (the number of partners), got {}",
                 total.max(1),
                 p.min_partners
+            ),
+        ));
+    }
+    let pl = &spec.places;
+    for (path, v) in [
+        ("places.regions", pl.regions),
+        ("places.localities_per_region", pl.localities_per_region),
+    ] {
+        if v == 0 || v > MAX_PLACES_PER_LEVEL {
+            problems.push(problem(
+                path,
+                format!("must be in [1, {MAX_PLACES_PER_LEVEL}], got {v}"),
+            ));
+        }
+    }
+    let localities = u64::from(pl.regions) * u64::from(pl.localities_per_region);
+    if localities > MAX_LOCALITIES {
+        problems.push(problem(
+            "places",
+            format!(
+                "at most {MAX_LOCALITIES} localities in all (regions × localities_per_region), got {localities}"
+            ),
+        ));
+    } else if total * total * localities > MAX_PAIR_SLOTS {
+        problems.push(problem(
+            "places",
+            format!(
+                "{localities} localities of {total} partners each need {} pair slots when the policy is implemented locally; at most {MAX_PAIR_SLOTS} (fewer localities or partners)",
+                total * total * localities
+            ),
+        ));
+    }
+    if spec.interventions.connectors.from_month == 0
+        || spec.interventions.connectors.from_month > 1200
+    {
+        problems.push(problem(
+            "interventions.connectors.from_month",
+            format!(
+                "must be in [1, 1200], got {}",
+                spec.interventions.connectors.from_month
             ),
         ));
     }

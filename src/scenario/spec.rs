@@ -17,6 +17,8 @@ pub struct ScenarioSpec {
     pub experiment: ExperimentSpec,
     /// Who conceives, manages and implements; domains, silos and needs.
     pub governance: GovernanceSpec,
+    /// The nation's regions and localities.
+    pub places: PlacesSpec,
     /// The partners and the partnership's dynamics.
     pub partnership: PartnershipSpec,
     /// Interventions from the seed cases.
@@ -145,6 +147,38 @@ pub struct GovernanceSpec {
     pub adaptation: Param,
     /// How strongly each extra silo blocks horizontal integration.
     pub silo_block: Param,
+    /// Share of a place's benefit that accrues to other places, in [0, 1].
+    pub spillover: Param,
+    /// Share of needs information lost per level step between implementer and manager.
+    pub information_loss: Param,
+    /// Months of delay per level step handed over before delivery can start.
+    pub handover_delay: Param,
+    /// Ownership lost when the policy is conceived nationally (half regionally).
+    pub ownership_gap: Param,
+    /// How strongly a manager far from the implementer (or above the conceiver) imposes its targets.
+    pub outside_targets: Param,
+    /// Share of each place's benefit that a national conceiver's common
+    /// standards equalise across places (half as much for a regional one).
+    pub consistency: Param,
+}
+
+/// The `[places]` section: a nation of regions, each of several localities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlacesSpec {
+    /// Regions of the nation.
+    pub regions: u32,
+    /// Localities in each region.
+    pub localities_per_region: u32,
+}
+
+impl Default for PlacesSpec {
+    fn default() -> Self {
+        Self {
+            regions: 3,
+            localities_per_region: 4,
+        }
+    }
 }
 
 impl Default for GovernanceSpec {
@@ -159,9 +193,15 @@ impl Default for GovernanceSpec {
             silos: 3.0.into(),
             needs_variance: 1.0.into(),
             regional_share: 0.4.into(),
-            local_error: 0.15.into(),
+            local_error: 0.1.into(),
             adaptation: 0.6.into(),
             silo_block: 0.3.into(),
+            spillover: 0.2.into(),
+            information_loss: 0.25.into(),
+            handover_delay: 1.0.into(),
+            ownership_gap: 0.2.into(),
+            outside_targets: 0.2.into(),
+            consistency: 0.5.into(),
         }
     }
 }
@@ -410,8 +450,11 @@ pub struct CostSpec {
     pub handover: Param,
     /// Fixed running cost per month.
     pub running: Param,
-    /// Extra running cost when conceiving and managing locally (lost scale).
+    /// Extra running cost when managing locally (lost administrative scale).
     pub scale_penalty: Param,
+    /// Elasticity of a partnership's coordination cost per place with the
+    /// number of places it serves (0: none shared; 1: all shared).
+    pub scale_economy: Param,
 }
 
 impl Default for CostSpec {
@@ -422,6 +465,7 @@ impl Default for CostSpec {
             handover: 0.12.into(),
             running: 0.4.into(),
             scale_penalty: 0.6.into(),
+            scale_economy: 0.3.into(),
         }
     }
 }
@@ -477,6 +521,27 @@ pub struct InterventionsSpec {
     pub vision_work: Param,
     /// Quality of facilitative leadership, in [0, 1].
     pub leadership: Param,
+    /// Liaison posts or secondments between levels ("connect the levels").
+    pub connectors: Connectors,
+}
+
+/// `[interventions.connectors]`: liaison posts or secondments between levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Connectors {
+    /// Number of liaison posts (0: none).
+    pub posts: Param,
+    /// First month the posts work.
+    pub from_month: u32,
+}
+
+impl Default for Connectors {
+    fn default() -> Self {
+        Self {
+            posts: 0.0.into(),
+            from_month: 1,
+        }
+    }
 }
 
 impl Default for InterventionsSpec {
@@ -493,6 +558,7 @@ impl Default for InterventionsSpec {
             waivers: Waivers::default(),
             vision_work: 0.0.into(),
             leadership: 0.5.into(),
+            connectors: Connectors::default(),
         }
     }
 }
@@ -711,6 +777,16 @@ impl ScenarioSpec {
             &mut g.silo_block,
             Range::closed(0.0, 10.0),
         );
+        v("governance.spillover", &mut g.spillover, unit);
+        v("governance.information_loss", &mut g.information_loss, unit);
+        v(
+            "governance.handover_delay",
+            &mut g.handover_delay,
+            Range::closed(0.0, 24.0),
+        );
+        v("governance.ownership_gap", &mut g.ownership_gap, unit);
+        v("governance.outside_targets", &mut g.outside_targets, unit);
+        v("governance.consistency", &mut g.consistency, unit);
 
         let p = &mut self.partnership;
         v("partnership.meeting_rate", &mut p.meeting_rate, unit);
@@ -797,6 +873,11 @@ impl ScenarioSpec {
             &mut c.scale_penalty,
             Range::closed(0.0, 10.0),
         );
+        v(
+            "partnership.costs.scale_economy",
+            &mut c.scale_economy,
+            unit,
+        );
         let d = &mut p.delivery;
         v(
             "partnership.delivery.productivity",
@@ -866,6 +947,11 @@ impl ScenarioSpec {
         );
         v("interventions.vision_work", &mut i.vision_work, unit);
         v("interventions.leadership", &mut i.leadership, unit);
+        v(
+            "interventions.connectors.posts",
+            &mut i.connectors.posts,
+            Range::closed(0.0, 50.0),
+        );
     }
 
     /// Paths of every numeric parameter (for error hints and docs).

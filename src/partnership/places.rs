@@ -1,0 +1,325 @@
+//! Places: a nation of regions, each of several localities, with local needs
+//! that differ between and within regions (`docs/model.md` §7.P).
+//!
+//! A policy is tailored at the level that conceives it: one target for the
+//! whole nation, one per region or one per locality. A lower level knows its
+//! own needs better but counts only its own share of the benefit, so it
+//! under-provides when benefits spill over to other places (Oates 1972;
+//! Besley & Coate 2003). The functions here are the stylised, closed-form
+//! part of that argument, usable without any partnership dynamics:
+//!
+//! ```
+//! use mlgov::partnership::{oates_losses, oates_switch_spillover};
+//! // Two regions of two localities; ideal provision per locality.
+//! let needs = [0.5, 1.0, 1.5, 1.0];
+//! let s = oates_switch_spillover(&needs).unwrap();
+//! // Below the switch point local provision loses less than a uniform one.
+//! let below = oates_losses(&needs, 2, 2, 0.9 * s);
+//! let above = oates_losses(&needs, 2, 2, 1.1 * s);
+//! assert!(below.local < below.central && above.local > above.central);
+//! ```
+
+use crate::governance::Level;
+use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+/// The national mean of ideal provision: needs are measured in units of it.
+pub const NEEDS_MEAN: f64 = 1.0;
+
+/// Regions and localities, with each locality's ideal provision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Places {
+    regions: usize,
+    per_region: usize,
+    needs: Vec<f64>,
+    region_mean: Vec<f64>,
+    national_mean: f64,
+}
+
+impl Places {
+    /// Draws the needs of `regions × per_region` localities: locality p of
+    /// region r has ideal provision `NEEDS_MEAN + √(V·ρ)·z_r + √(V·(1−ρ))·z_p`
+    /// with standard normal `z`, so `V·ρ` of the variance lies between regions
+    /// (law of total variance). The draws are taken in a fixed order (every
+    /// region's `z_r`, then every locality's `z_p`) and do not depend on `V`
+    /// or `ρ`, so changing them keeps the same random numbers.
+    pub fn draw<R: Rng + ?Sized>(
+        regions: usize,
+        per_region: usize,
+        variance: f64,
+        regional_share: f64,
+        rng: &mut R,
+    ) -> Places {
+        let regions = regions.max(1);
+        let per_region = per_region.max(1);
+        let between: Vec<f64> = (0..regions)
+            .map(|_| StandardNormal.sample(&mut *rng))
+            .collect();
+        let sb = (variance * regional_share).max(0.0).sqrt();
+        let sw = (variance * (1.0 - regional_share)).max(0.0).sqrt();
+        let needs = (0..regions * per_region)
+            .map(|p| {
+                let z: f64 = StandardNormal.sample(&mut *rng);
+                NEEDS_MEAN + sb * between[p / per_region] + sw * z
+            })
+            .collect();
+        Places::from_needs(regions, per_region, needs)
+    }
+
+    /// Places with given needs, `needs.len() = regions × per_region`, listed
+    /// region by region.
+    ///
+    /// # Panics
+    /// If the length does not match (a programming error, not user input).
+    pub fn from_needs(regions: usize, per_region: usize, needs: Vec<f64>) -> Places {
+        assert_eq!(needs.len(), regions * per_region, "one need per locality");
+        let region_mean = needs
+            .chunks(per_region)
+            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+            .collect();
+        let national_mean = needs.iter().sum::<f64>() / needs.len() as f64;
+        Places {
+            regions,
+            per_region,
+            needs,
+            region_mean,
+            national_mean,
+        }
+    }
+
+    /// Number of localities.
+    pub fn count(&self) -> usize {
+        self.needs.len()
+    }
+
+    /// Number of regions.
+    pub fn regions(&self) -> usize {
+        self.regions
+    }
+
+    /// Localities per region.
+    pub fn per_region(&self) -> usize {
+        self.per_region
+    }
+
+    /// Ideal provision of every locality.
+    pub fn needs(&self) -> &[f64] {
+        &self.needs
+    }
+
+    /// How many decision units a level has: one nation, the regions, or the localities.
+    pub fn units(&self, level: Level) -> usize {
+        match level {
+            Level::National => 1,
+            Level::Regional => self.regions,
+            Level::Local => self.count(),
+        }
+    }
+
+    /// The unit of `level` that locality `p` belongs to.
+    pub fn unit_of(&self, p: usize, level: Level) -> usize {
+        match level {
+            Level::National => 0,
+            Level::Regional => p / self.per_region,
+            Level::Local => p,
+        }
+    }
+
+    /// Localities in one unit of `level`.
+    pub fn places_per_unit(&self, level: Level) -> usize {
+        self.count() / self.units(level)
+    }
+
+    /// The needs locality `p` has as seen from `level`: the national mean,
+    /// its region's mean or its own.
+    pub fn needs_at(&self, p: usize, level: Level) -> f64 {
+        match level {
+            Level::National => self.national_mean,
+            Level::Regional => self.region_mean[p / self.per_region],
+            Level::Local => self.needs[p],
+        }
+    }
+
+    /// Share of the benefit of a decision taken at `level` that accrues
+    /// outside the deciding unit when a share `spillover` of each
+    /// locality's benefit is spread evenly over the other localities: 0 for
+    /// the nation, `s·(P − n)/(P − 1)` for a region of n of P localities,
+    /// `s` for a locality.
+    pub fn leakage(&self, level: Level, spillover: f64) -> f64 {
+        let total = self.count();
+        if total <= 1 {
+            return 0.0;
+        }
+        let inside = self.places_per_unit(level);
+        spillover * (total - inside) as f64 / (total - 1) as f64
+    }
+
+    /// The provision the level that conceives the policy sets for locality
+    /// `p`: the needs it sees, scaled down by the share of the benefit it
+    /// does not count (a unit weighs only its own residents' benefit; with
+    /// quadratic costs it provides `(1 − leak)·θ`).
+    pub fn conceived_target(&self, p: usize, level: Level, spillover: f64) -> f64 {
+        (1.0 - self.leakage(level, spillover)) * self.needs_at(p, level)
+    }
+}
+
+/// Mean quadratic loss per locality of the three ways of conceiving a policy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OatesLosses {
+    /// One national target: `mean (θ_p − θ̄)²`.
+    pub central: f64,
+    /// One target per region, each region counting only its own benefit.
+    pub regional: f64,
+    /// One target per locality, each counting only its own benefit: `s²·mean θ_p²`.
+    pub local: f64,
+}
+
+/// The losses of central, regional and local provision for localities with
+/// ideal provision `needs` (region by region), using exactly the targets the
+/// model sets ([`Places::conceived_target`]).
+///
+/// # Panics
+/// If `needs.len() ≠ regions × per_region`.
+pub fn oates_losses(
+    needs: &[f64],
+    regions: usize,
+    per_region: usize,
+    spillover: f64,
+) -> OatesLosses {
+    let places = Places::from_needs(regions, per_region, needs.to_vec());
+    let loss = |level: Level| {
+        (0..places.count())
+            .map(|p| (places.conceived_target(p, level, spillover) - needs[p]).powi(2))
+            .sum::<f64>()
+            / places.count() as f64
+    };
+    OatesLosses {
+        central: loss(Level::National),
+        regional: loss(Level::Regional),
+        local: loss(Level::Local),
+    }
+}
+
+/// The spill-over share at which local provision stops beating one uniform
+/// national policy: local loses `s²·mean θ²`, central loses `Var θ`
+/// (population variance), so they are equal at `s* = √(Var θ / mean θ²)`.
+/// `None` when every need is zero (nothing to provide).
+pub fn oates_switch_spillover(needs: &[f64]) -> Option<f64> {
+    let n = needs.len() as f64;
+    if needs.is_empty() {
+        return None;
+    }
+    let mean = needs.iter().sum::<f64>() / n;
+    let var = needs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    let second = needs.iter().map(|x| x * x).sum::<f64>() / n;
+    if second <= 0.0 {
+        None
+    } else {
+        Some((var / second).sqrt())
+    }
+}
+
+/// The Gini coefficient of non-negative values: the mean absolute
+/// difference over all ordered pairs divided by twice the mean,
+/// `G = Σ_p Σ_q |b_p − b_q| / (2 P² b̄)`; 0 when all values are equal
+/// (including all zero).
+///
+/// ```
+/// use mlgov::partnership::gini;
+/// assert_eq!(gini(&[1.0, 1.0, 1.0]), 0.0);
+/// assert!((gini(&[0.0, 0.0, 0.0, 1.0]) - 0.75).abs() < 1e-12);
+/// ```
+pub fn gini(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    for a in values {
+        for b in values {
+            sum += (a - b).abs();
+        }
+    }
+    sum / (2.0 * (n * n) as f64 * mean)
+}
+
+/// Spreads a share `spillover` of each locality's benefit evenly over the
+/// other localities: `b'_p = (1 − s)·b_p + s·Σ_{q≠p} b_q/(P − 1)`. The
+/// total is unchanged. With one locality nothing spills.
+pub fn spread_benefits(benefits: &[f64], spillover: f64, out: &mut Vec<f64>) {
+    out.clear();
+    let n = benefits.len();
+    if n <= 1 {
+        out.extend_from_slice(benefits);
+        return;
+    }
+    let total: f64 = benefits.iter().sum();
+    out.extend(
+        benefits
+            .iter()
+            .map(|&b| (1.0 - spillover) * b + spillover * (total - b) / (n - 1) as f64),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::rng_from_seed;
+
+    #[test]
+    fn draws_have_the_stated_variance_split() {
+        let mut rng = rng_from_seed(3);
+        let (mut between, mut within, mut total) = (0.0, 0.0, 0.0);
+        let reps = 4000;
+        for _ in 0..reps {
+            let p = Places::draw(6, 6, 2.0, 0.25, &mut rng);
+            let m = p.needs.iter().sum::<f64>() / 36.0;
+            total += p
+                .needs
+                .iter()
+                .map(|x| (x - NEEDS_MEAN).powi(2))
+                .sum::<f64>()
+                / 36.0;
+            between += p.region_mean.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 6.0;
+            within += (0..36)
+                .map(|i| (p.needs[i] - p.region_mean[i / 6]).powi(2))
+                .sum::<f64>()
+                / 36.0;
+        }
+        let (total, between, within) = (
+            total / reps as f64,
+            between / reps as f64,
+            within / reps as f64,
+        );
+        // E[total] = V; E[within] = V(1−ρ)(5/6); E[between] ≈ (Vρ + V(1−ρ)/6)(5/6).
+        assert!((total - 2.0).abs() < 0.05, "total {total}");
+        assert!((within - 1.5 * 5.0 / 6.0).abs() < 0.03, "within {within}");
+        assert!(
+            (between - (0.5 + 1.5 / 6.0) * 5.0 / 6.0).abs() < 0.05,
+            "between {between}"
+        );
+    }
+
+    #[test]
+    fn units_and_leakage() {
+        let p = Places::from_needs(3, 4, vec![1.0; 12]);
+        assert_eq!(p.units(Level::Regional), 3);
+        assert_eq!(p.unit_of(5, Level::Regional), 1);
+        assert_eq!(p.unit_of(5, Level::Local), 5);
+        assert_eq!(p.leakage(Level::National, 0.3), 0.0);
+        assert!((p.leakage(Level::Regional, 0.3) - 0.3 * 8.0 / 11.0).abs() < 1e-15);
+        assert_eq!(p.leakage(Level::Local, 0.3), 0.3);
+    }
+
+    #[test]
+    fn spread_keeps_the_total_and_equalises() {
+        let mut out = Vec::new();
+        spread_benefits(&[0.0, 0.0, 3.0], 0.5, &mut out);
+        assert_eq!(out, vec![0.75, 0.75, 1.5]);
+        assert!(gini(&out) < gini(&[0.0, 0.0, 3.0]));
+    }
+}
