@@ -33,7 +33,9 @@ mod survival;
 mod wide;
 
 pub use codec::DecodeError;
-pub use moments::{FRACTION_BITS, MAX_ABS_VALUE, Moments, ValueError, fixed_mean, quantize};
+pub use moments::{
+    FRACTION_BITS, MAX_ABS_VALUE, Moments, ValueError, check_value, fixed_mean, quantize,
+};
 pub use order::order_statistic;
 pub use proportion::{PairedCounts, wilson_interval};
 pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, ZERO_THRESHOLD};

@@ -52,14 +52,20 @@ pub enum ValueError {
     TooLarge(f64),
 }
 
-/// Quantises `v` to the fixed-point integer used by [`Moments`].
-pub fn quantize(v: f64) -> Result<i128, ValueError> {
+/// Whether `v` can enter exact aggregation: finite and within ±[`MAX_ABS_VALUE`].
+pub fn check_value(v: f64) -> Result<(), ValueError> {
     if !v.is_finite() {
         return Err(ValueError::NotFinite(v));
     }
     if v.abs() > MAX_ABS_VALUE {
         return Err(ValueError::TooLarge(v));
     }
+    Ok(())
+}
+
+/// Quantises `v` to the fixed-point integer used by [`Moments`].
+pub fn quantize(v: f64) -> Result<i128, ValueError> {
+    check_value(v)?;
     Ok((v * SCALE).round() as i128)
 }
 

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub struct PlotArgs {
     /// Results directory written by `mlgov run` or `mlgov merge`.
     pub dir: PathBuf,
-    /// Metric that colours the Lloyd grid (default: value_added_total).
+    /// Metric that colours the Lloyd grid (default: net_benefit).
     #[arg(long)]
     pub metric: Option<String>,
     /// Replace files in DIR/charts that have a chart's name but were not

@@ -10,7 +10,7 @@ use super::{
     BLOCK_SIZE, BLOCKS_PER_THREAD_PER_WAVE, DirLock, Experiment, ExperimentError, MAX_REPLICATIONS,
     MAX_THREADS, RunOptions, RunOutcome, estimated_memory,
 };
-use crate::analysis::{Moments, quantize};
+use crate::analysis::{Moments, check_value, quantize};
 use crate::sim::{
     Configuration, DYNAMICS_STREAM, MetricKind, Model, ObservableKind, rng_from_seed, run_seed,
     stream_seed,
@@ -516,24 +516,24 @@ fn simulate<M: Model>(
             .map_err(|e| format!("month {t}: {e}"))?;
         let start = observations.len();
         model.observe(&params, &state, t, observations);
-        let when = format!(" at month {t}");
         check_values(
             &observations[start..],
             &names.observables,
             "observation",
-            &when,
+            Some(t),
         )?;
         for ((v, name), kind) in observations[start..]
             .iter()
             .zip(&names.observables)
             .zip(&names.observable_kinds)
         {
-            check_discrete(*v, kind).map_err(|e| format!("observation `{name}`{when}: {e}"))?;
+            check_discrete(*v, kind)
+                .map_err(|e| format!("observation `{name}` at month {t}: {e}"))?;
         }
     }
     let start = finals.len();
     model.finish(&params, &state, months, finals);
-    check_values(&finals[start..], &names.final_metrics, "final metric", "")?;
+    check_values(&finals[start..], &names.final_metrics, "final metric", None)?;
     for ((v, name), kind) in finals[start..]
         .iter()
         .zip(&names.final_metrics)
@@ -576,16 +576,25 @@ fn check_discrete(v: f64, kind: &ObservableKind) -> Result<(), String> {
 }
 
 /// Refuses a wrong number of values, non-finite values and `|v| > 1e9`.
-fn check_values(values: &[f64], names: &[String], kind: &str, when: &str) -> Result<(), String> {
+/// (The message, with the month if any, is written only on failure: no
+/// string is formatted in the per-month path.)
+fn check_values(
+    values: &[f64],
+    names: &[String],
+    kind: &str,
+    month: Option<u32>,
+) -> Result<(), String> {
+    let when = || month.map_or(String::new(), |t| format!(" at month {t}"));
     if values.len() != names.len() {
         return Err(format!(
-            "the model gave {} {kind} values{when}, expected {}",
+            "the model gave {} {kind} values{}, expected {}",
             values.len(),
+            when(),
             names.len()
         ));
     }
     for (v, name) in values.iter().zip(names) {
-        quantize(*v).map_err(|e| format!("{kind} `{name}`{when}: {e}"))?;
+        check_value(*v).map_err(|e| format!("{kind} `{name}`{}: {e}", when()))?;
     }
     Ok(())
 }

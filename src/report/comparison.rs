@@ -16,11 +16,11 @@ use plotters::prelude::*;
 
 /// The metrics shown first, when present; others follow in file order.
 const KEY_METRICS: [&str; 6] = [
+    "net_benefit",
     "value_added_total",
-    "trust_mean",
     "transaction_cost_total",
-    "delivery_total",
     "fit",
+    "equity",
     "survival",
 ];
 /// At most this many panels per chart.

@@ -55,7 +55,7 @@ pub use render::RenderedChart;
 use std::path::{Path, PathBuf};
 
 /// The metric that colours the Lloyd grid unless another is chosen.
-pub const DEFAULT_GRID_METRIC: &str = "value_added_total";
+pub const DEFAULT_GRID_METRIC: &str = "net_benefit";
 
 /// The kinds of chart, for drawing only some of them
 /// ([`PlotOptions::only`]).
