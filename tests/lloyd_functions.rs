@@ -5,9 +5,7 @@
 
 mod common;
 use common::{T95, assignments, paired, two};
-use mlgov::partnership::{
-    GovernanceModel, GovernanceParams, oates_losses, oates_switch_spillover,
-};
+use mlgov::partnership::{GovernanceModel, GovernanceParams, oates_losses, oates_switch_spillover};
 use mlgov::scenario::Scenario;
 use mlgov::sim::{Model, rng_from_seed, run_seed, run_single};
 use rand::RngExt;
@@ -28,7 +26,10 @@ fn oates_switch_point_matches_the_closed_form_to_1e9() {
             l.local - l.central
         };
         let (mut lo, mut hi) = (0.0, 1.0);
-        assert!(gap(lo) < 0.0 && gap(hi) > 0.0, "case {case}: no switch in [0, 1]");
+        assert!(
+            gap(lo) < 0.0 && gap(hi) > 0.0,
+            "case {case}: no switch in [0, 1]"
+        );
         for _ in 0..200 {
             let mid = 0.5 * (lo + hi);
             if gap(mid) < 0.0 {
@@ -59,7 +60,10 @@ fn the_ranking_flips_with_heterogeneity_and_spillover() {
     let hetero = "[governance]\nneeds_variance = 2.0\nspillover = 0.0";
     let s = assignments("N-N-L", "L-L-L", hetero);
     let (d, t) = paired(&s, "N-N-L", "L-L-L", "net_benefit", 100);
-    assert!(d > 0.0 && t > T95, "heterogeneous: L-L-L − N-N-L = {d}, t {t}");
+    assert!(
+        d > 0.0 && t > T95,
+        "heterogeneous: L-L-L − N-N-L = {d}, t {t}"
+    );
     // Uniform needs and strong spill-over: national-leaning wins.
     let uniform = "[governance]\nneeds_variance = 0.0\nspillover = 0.9";
     let s = assignments("N-N-L", "L-L-L", uniform);
@@ -93,7 +97,10 @@ fn the_managing_level_matters() {
         let (d, t) = paired(&s, a, b, "fit", 100);
         assert!(d > 0.0 && t > T95, "{b} − {a} fit = {d}, t {t}");
         let (d, t) = paired(&s, a, b, "delivery_total", 100);
-        assert!(d.abs() > 0.0 && t.abs() > T95, "{b} − {a} delivery = {d}, t {t}");
+        assert!(
+            d.abs() > 0.0 && t.abs() > T95,
+            "{b} − {a} delivery = {d}, t {t}"
+        );
     }
 }
 
@@ -176,7 +183,11 @@ fn a_healthy_default_partnership_keeps_its_trust_in_the_long_run() {
         at_15y += run.observations[179][0];
         at_20y += run.observations[239][0];
     }
-    let (a, b, c) = (at_10y / reps as f64, at_15y / reps as f64, at_20y / reps as f64);
+    let (a, b, c) = (
+        at_10y / reps as f64,
+        at_15y / reps as f64,
+        at_20y / reps as f64,
+    );
     assert!(c >= p.trust_threshold, "trust at 20 years {c}");
     assert!(c >= b - 0.005 && b >= a - 0.005, "trust {a} → {b} → {c}");
 }
@@ -195,7 +206,13 @@ fn the_27_assignments_do_not_tie_under_lloyd_grid() {
     let names = model.final_metrics();
     let months = s.spec.experiment.months;
     let reps = s.spec.experiment.replications;
-    let metrics = ["value_added_total", "trust_mean", "net_benefit", "fit", "equity"];
+    let metrics = [
+        "value_added_total",
+        "trust_mean",
+        "net_benefit",
+        "fit",
+        "equity",
+    ];
     let idx: Vec<usize> = metrics
         .iter()
         .map(|m| names.iter().position(|x| x == m).unwrap())

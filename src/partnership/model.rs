@@ -162,11 +162,12 @@ pub struct Partnership {
     /// Generator for funding renewals, separate so that configurations with
     /// and without short-term funding share the behaviour stream.
     pub funding_rng: SimRng,
-    pub(super) kept: Vec<bool>,
+    /// 1 if the partner kept this month's commitments, else 0.
+    pub(super) kept: Vec<f64>,
+    /// Each partner's level index (N 0, R 1, L 2).
+    pub(super) level: Vec<usize>,
     pub(super) strain: Vec<f64>,
     pub(super) contact: Vec<f64>,
-    /// τ\[k\] ≥ risk, as of the last trust update.
-    pub(super) above: Vec<bool>,
     /// Both partners of the pair take the risk of working together.
     pub(super) coop: Vec<bool>,
     /// Mean trust of each active partner in the other active partners.
@@ -187,6 +188,8 @@ pub(super) struct Work {
     pub(super) values: Vec<f64>,
     /// Satisfaction of the active partners.
     pub(super) satisfaction: Vec<f64>,
+    /// Each partner's sums in the pair pass.
+    pub(super) sums: Vec<super::step::RowSums>,
     /// Active public, non-public and voluntary partners (exchanges).
     pub(super) public: Vec<usize>,
     pub(super) others: Vec<usize>,
@@ -483,10 +486,10 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         behaviour_rng,
         intervention_rng,
         funding_rng,
-        kept: vec![true; n],
+        kept: vec![1.0; n],
+        level: p.partners.iter().map(|q| q.level.index()).collect(),
         strain: vec![0.0; n],
         contact: vec![0.0; n * n],
-        above: vec![false; n * n],
         coop: vec![false; n * n],
         out_trust: vec![0.5; n],
         fresh: false,
@@ -495,6 +498,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             ids: Vec::with_capacity(n),
             values: Vec::with_capacity(n),
             satisfaction: Vec::with_capacity(n),
+            sums: Vec::with_capacity(n),
             public: Vec::with_capacity(n),
             others: Vec::with_capacity(n),
             voluntary: Vec::with_capacity(n),

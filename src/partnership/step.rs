@@ -59,16 +59,13 @@ impl Partnership {
         for ((t, r), s) in self.tau.iter_mut().zip(&self.r).zip(&self.s) {
             *t = (r + 1.0) / (r + s + 2.0);
         }
-        for (a, t) in self.above.iter_mut().zip(&self.tau) {
-            *a = *t >= p.risk;
-        }
         for &i in ids {
             let mut sum = 0.0;
             for &j in ids {
                 if i != j {
                     let k = i * n + j;
                     sum += self.tau[k];
-                    self.coop[k] = self.above[k] && self.above[j * n + i];
+                    self.coop[k] = self.tau[k] >= p.risk && self.tau[j * n + i] >= p.risk;
                 }
             }
             self.out_trust[i] = if ids.len() > 1 {
@@ -222,6 +219,19 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     ][modal];
 }
 
+/// One partner's sums over the other active partners in the pair pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct RowSums {
+    /// Σ_j τ_ij.
+    tau: f64,
+    /// Σ_j τ_ij by the level of j (index masked to 0..4).
+    level: [f64; 4],
+    /// Σ_j m_ij·τ_ij, the Friedkin–Johnsen row weight.
+    weight: f64,
+    /// Σ_j m_ij·τ_ij·x_j.
+    weighted: f64,
+}
+
 /// Sums over places of the partnerships' month.
 #[derive(Default)]
 struct MonthSums {
@@ -296,11 +306,19 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
             .min(0.95);
         u.strain[j] = strain;
         let pk = u.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
-        u.kept[j] = unit(&mut u.behaviour_rng) < pk;
+        u.kept[j] = if unit(&mut u.behaviour_rng) < pk {
+            1.0
+        } else {
+            0.0
+        };
     }
-    // 3–5. One pass over ordered pairs: contact (cooperation as of the start
-    // of the month), evidence and trust, observed trust, and the
-    // Friedkin–Johnsen step of each row.
+    // 3–6. One pass over unordered pairs {i, j} of active partners, both
+    // directions at once (contact is symmetric): this month's contact (with
+    // cooperation as of the start of the month), evidence and trust, who
+    // cooperates now, the horizontal cost, and the sums that the observed
+    // trust and the Friedkin–Johnsen step need. Each partner's sums receive
+    // their terms in ascending order of the other partner, as a row-by-row
+    // pass would.
     let lead = (p.leadership + u.leadership_bonus).min(1.0);
     let mult = PHASE_CONTACT[phase.min(2)] * (0.75 + 0.5 * lead) * (1.0 + 0.3 * p.vision_work);
     let teams_on = t >= p.teams_from;
@@ -311,86 +329,110 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
         &u.base_contact
     };
     let lambda_v = p.susceptibility + 0.5 * p.vision_work * (1.0 - p.susceptibility);
-    let (mut tsum, mut tmin) = (0.0, 1.0_f64);
-    let mut level_sum = [[0.0; 3]; 3];
-    let mut level_count = [[0usize; 3]; 3];
+    let teams = teams_on && p.teams > 0;
+    let (lambda, wk, wb, risk) = (p.forgetting, p.weight_kept, p.weight_broken, p.risk);
+    let (floor, hassle_left) = (p.hassle_floor, 1.0 - p.hassle_floor);
+    let sums = &mut work.sums;
+    sums.clear();
+    sums.resize(n, RowSums::default());
+    let (mut coop, mut horizontal, mut tmin) = (0usize, 0.0, 1.0_f64);
+    {
+        let (kept, team, level, view) = (&u.kept[..n], &u.team[..n], &u.level[..n], &u.view[..n]);
+        let (contact, r, s, tau, coop_m) = (
+            &mut u.contact[..n * n],
+            &mut u.r[..n * n],
+            &mut u.s[..n * n],
+            &mut u.tau[..n * n],
+            &mut u.coop[..n * n],
+        );
+        let (base, bonus) = (&base[..n * n], &u.bonus[..n * n]);
+        for (a, &i) in ids.iter().enumerate() {
+            let team_i = team[i];
+            for &j in &ids[a + 1..] {
+                let (ij, ji) = (i * n + j, j * n + i);
+                let mate = if teams && team_i != usize::MAX && team_i == team[j] {
+                    TEAM_CONTACT
+                } else {
+                    0.0
+                };
+                let mut m = (base[ij] * mult + bonus[ij] + mate).min(1.0);
+                if executing && !coop_m[ij] {
+                    m *= FORMAL_CONTACT;
+                }
+                contact[ij] = m;
+                contact[ji] = m;
+                // kept is 1 or 0, so the unused term adds an exact zero.
+                let r_ij = lambda * r[ij] + wk * m * kept[j];
+                let s_ij = lambda * s[ij] + wb * m * (1.0 - kept[j]);
+                let r_ji = lambda * r[ji] + wk * m * kept[i];
+                let s_ji = lambda * s[ji] + wb * m * (1.0 - kept[i]);
+                r[ij] = r_ij;
+                s[ij] = s_ij;
+                r[ji] = r_ji;
+                s[ji] = s_ji;
+                let t_ij = (r_ij + 1.0) / (r_ij + s_ij + 2.0);
+                let t_ji = (r_ji + 1.0) / (r_ji + s_ji + 2.0);
+                tau[ij] = t_ij;
+                tau[ji] = t_ji;
+                let both = t_ij >= risk && t_ji >= risk;
+                coop_m[ij] = both;
+                coop_m[ji] = both;
+                coop += 2 * usize::from(both);
+                horizontal += m * (floor + hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
+                tmin = tmin.min(t_ij).min(t_ji);
+                let (w_ij, w_ji) = (m * t_ij, m * t_ji);
+                let si = &mut sums[i];
+                si.tau += t_ij;
+                si.level[level[j] & 3] += t_ij;
+                si.weight += w_ij;
+                si.weighted += w_ij * view[j];
+                let sj = &mut sums[j];
+                sj.tau += t_ji;
+                sj.level[level[i] & 3] += t_ji;
+                sj.weight += w_ji;
+                sj.weighted += w_ji * view[i];
+            }
+        }
+    }
+    // Row totals, the observed trust by level, and the Friedkin–Johnsen step.
     let others = ids.len().saturating_sub(1);
+    let mut tsum = 0.0;
+    let mut level_sum = [[0.0; 4]; 4];
+    let mut at_level = [0usize; 4];
     for i in 0..n {
         if !u.active[i] {
             u.next_view[i] = u.anchor[i];
             continue;
         }
-        let team_i = u.team[i];
-        let li = p.partners[i].level.index();
-        let (mut row_tau, mut w_sum, mut wx) = (0.0, 0.0, 0.0);
-        for &j in ids {
-            if i == j {
-                continue;
-            }
-            let k = i * n + j;
-            let team = if teams_on && team_i != usize::MAX && team_i == u.team[j] {
-                TEAM_CONTACT
-            } else {
-                0.0
-            };
-            let mut m = (base[k] * mult + u.bonus[k] + team).min(1.0);
-            if executing && !u.coop[k] {
-                m *= FORMAL_CONTACT;
-            }
-            u.contact[k] = m;
-            let (r, s) = if u.kept[j] {
-                (
-                    p.forgetting * u.r[k] + p.weight_kept * m,
-                    p.forgetting * u.s[k],
-                )
-            } else {
-                (
-                    p.forgetting * u.r[k],
-                    p.forgetting * u.s[k] + p.weight_broken * m,
-                )
-            };
-            u.r[k] = r;
-            u.s[k] = s;
-            let tau = (r + 1.0) / (r + s + 2.0);
-            u.tau[k] = tau;
-            u.above[k] = tau >= p.risk;
-            row_tau += tau;
-            tmin = tmin.min(tau);
-            let lj = p.partners[j].level.index();
-            level_sum[li][lj] += tau;
-            level_count[li][lj] += 1;
-            let w = m * tau;
-            w_sum += w;
-            wx += w * u.view[j];
+        let row = &sums[i];
+        tsum += row.tau;
+        let li = u.level[i] & 3;
+        at_level[li] += 1;
+        for (sum, add) in level_sum[li].iter_mut().zip(row.level) {
+            *sum += add;
         }
-        tsum += row_tau;
         u.out_trust[i] = if others > 0 {
-            row_tau / others as f64
+            row.tau / others as f64
         } else {
             0.5
         };
-        u.next_view[i] = if w_sum > 0.0 {
-            lambda_v * (p.self_weight * u.view[i] + (1.0 - p.self_weight) * wx / w_sum)
+        u.next_view[i] = if row.weight > 0.0 {
+            lambda_v
+                * (p.self_weight * u.view[i] + (1.0 - p.self_weight) * row.weighted / row.weight)
                 + (1.0 - lambda_v) * u.anchor[i]
         } else {
             u.anchor[i]
         };
     }
     std::mem::swap(&mut u.view, &mut u.next_view);
-    // One pass over unordered pairs: who cooperates (both trust above the
-    // risk, with the trust after the update) and the horizontal costs.
-    let (mut coop, mut horizontal) = (0usize, 0.0);
-    for (a, &i) in ids.iter().enumerate() {
-        for &j in &ids[a + 1..] {
-            let (ij, ji) = (i * n + j, j * n + i);
-            let both = u.above[ij] && u.above[ji];
-            u.coop[ij] = both;
-            u.coop[ji] = both;
-            coop += 2 * usize::from(both);
-            let tau = 0.5 * (u.tau[ij] + u.tau[ji]);
-            horizontal += u.contact[ij] * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - tau));
+    // Ordered pairs between partners of levels a and b.
+    let level_count = |a: usize, b: usize| {
+        if a == b {
+            at_level[a] * at_level[a].saturating_sub(1)
+        } else {
+            at_level[a] * at_level[b]
         }
-    }
+    };
     u.fresh = true;
     let pairs = ids.len() * others;
     let trust_mean = if pairs > 0 { tsum / pairs as f64 } else { 0.0 };
@@ -399,7 +441,7 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
         for b in 0..3 {
             if a != b {
                 cross_sum += level_sum[a][b];
-                cross_count += level_count[a][b];
+                cross_count += level_count(a, b);
             }
         }
     }
@@ -417,7 +459,7 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     let mut vertical = 0.0;
     for (from, to, steps) in handovers(p.assignment).into_iter().flatten() {
         let (x, y) = (from.index(), to.index());
-        let count = level_count[x][y] + level_count[y][x];
+        let count = level_count(x, y) + level_count(y, x);
         let between = if count > 0 {
             (level_sum[x][y] + level_sum[y][x]) / count as f64
         } else {
@@ -438,7 +480,7 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     let mut value_added = 0.0;
     if executing {
         for &j in ids {
-            if u.kept[j] {
+            if u.kept[j] > 0.0 {
                 kept_capacity += u.capacity[j];
             }
         }
