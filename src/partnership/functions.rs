@@ -282,6 +282,19 @@ mod tests {
     }
 
     #[test]
+    fn implementation_is_close_to_users_and_management_holds_scale() {
+        assert!(reach(&with("N-N-L")) > reach(&with("N-N-R")));
+        assert!(reach(&with("N-N-R")) > reach(&with("N-N-N")));
+        assert!(running_cost(&with("N-L-N")) > running_cost(&with("N-N-N")));
+        assert_eq!(running_cost(&with("L-N-L")), running_cost(&with("N-N-N")));
+        // Information from the implementer fades with distance; connectors help.
+        let p = with("N-N-L");
+        assert!(information_retained(&p, 0.0) < information_retained(&with("N-R-L"), 0.0));
+        assert!(information_retained(&p, 0.5) > information_retained(&p, 0.0));
+        assert!(handover_delay(&p, 0.5) < handover_delay(&p, 0.0));
+    }
+
+    #[test]
     fn silos_bite_where_implemented() {
         assert!(silo_factor(&with("N-N-L")) < silo_factor(&with("N-N-N")));
         let mut p = with("N-N-L");

@@ -399,12 +399,11 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     let mut tsum = 0.0;
     let mut level_sum = [[0.0; 4]; 4];
     let mut at_level = [0usize; 4];
-    for i in 0..n {
+    for (i, row) in sums.iter().enumerate() {
         if !u.active[i] {
             u.next_view[i] = u.anchor[i];
             continue;
         }
-        let row = &sums[i];
         tsum += row.tau;
         let li = u.level[i] & 3;
         at_level[li] += 1;
@@ -437,10 +436,10 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     let pairs = ids.len() * others;
     let trust_mean = if pairs > 0 { tsum / pairs as f64 } else { 0.0 };
     let (mut cross_sum, mut cross_count) = (0.0, 0usize);
-    for a in 0..3 {
-        for b in 0..3 {
+    for (a, sums_a) in level_sum.iter().enumerate().take(3) {
+        for (b, &sum) in sums_a.iter().enumerate().take(3) {
             if a != b {
-                cross_sum += level_sum[a][b];
+                cross_sum += sum;
                 cross_count += level_count(a, b);
             }
         }
