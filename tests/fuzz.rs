@@ -281,6 +281,16 @@ fn read_dir_texts(dirs: &[&str]) -> Vec<String> {
     out
 }
 
+/// The files of a results directory that the fuzzer mutates.
+const RESULT_FILES: [&str; 6] = [
+    ".mlgov/state.bin",
+    "runs.csv",
+    "manifest.json",
+    "summary.csv",
+    "comparisons.csv",
+    "trajectories.csv",
+];
+
 /// A small finished results directory (2 configurations, 20 replications)
 /// and one stopped halfway, to mutate.
 fn results_corpus(root: &Path) -> Vec<Vec<(String, Vec<u8>)>> {
@@ -305,14 +315,7 @@ fn results_corpus(root: &Path) -> Vec<Vec<(String, Vec<u8>)>> {
         opts.stop_after_waves = stop;
         run_experiment(&exp, &opts).unwrap();
         let mut files = Vec::new();
-        for f in [
-            ".mlgov/state.bin",
-            "runs.csv",
-            "manifest.json",
-            "summary.csv",
-            "comparisons.csv",
-            "trajectories.csv",
-        ] {
+        for f in RESULT_FILES {
             if let Ok(b) = fs::read(dir.join(f)) {
                 files.push((f.to_string(), b));
             }
@@ -407,14 +410,7 @@ fn fuzz_inputs() {
             }
         };
         if target == 2 {
-            for f in [
-                ".mlgov/state.bin",
-                "runs.csv",
-                "manifest.json",
-                "summary.csv",
-                "comparisons.csv",
-                "trajectories.csv",
-            ] {
+            for f in RESULT_FILES {
                 let _ = fs::remove_file(work.join(f));
             }
             for (name, b) in &files {

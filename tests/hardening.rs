@@ -431,6 +431,7 @@ fn usage_errors_exit_2_and_failures_exit_1() {
         ]),
         sens(&["--method", "sobol", "--samples", "1000000000"]),
         vec!["simulate", s(&sc), "--out", o, "--months", "0"],
+        vec!["assess", "--template", "--replications", "4294967295"],
     ];
     for args in cases {
         let r = mlgov(&args);

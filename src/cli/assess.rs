@@ -37,8 +37,19 @@ pub struct AssessArgs {
     pub replications: u32,
 }
 
+/// The most replications of the forecast (each run's final metrics are kept
+/// in memory); for more, run the written scenario with `mlgov run`.
+pub const MAX_FORECAST_REPLICATIONS: u32 = 100_000;
+
 /// Runs `mlgov assess`.
 pub fn execute(args: AssessArgs) -> anyhow::Result<ExitCode> {
+    if args.replications > MAX_FORECAST_REPLICATIONS {
+        return Err(super::usage(format!(
+            "--replications {}: must be at most {MAX_FORECAST_REPLICATIONS} for the forecast; \
+             run the written scenario with `mlgov run` for more",
+            args.replications
+        )));
+    }
     if args.template {
         let text = Checklist::template_toml();
         return Ok(match args.out.as_deref() {
