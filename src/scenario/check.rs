@@ -90,18 +90,29 @@ pub(crate) fn suggest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -
 /// Walks `user` against the schema and returns a cleaned copy with the
 /// offending entries removed, so that the rest can still be range-checked.
 pub(crate) fn check_structure(user: &Value, problems: &mut Vec<Problem>) -> Value {
-    let schema = Value::try_from(ScenarioSpec::default()).expect("default spec serialises");
-    let param_paths: BTreeSet<String> = ScenarioSpec::default()
-        .param_paths()
-        .into_iter()
-        .filter(|p| !p.contains('['))
-        .collect();
+    let (schema, param_paths) = schema();
     let walker = Walker { param_paths };
-    walker.table(user, &schema, "", problems)
+    walker.table(user, schema, "", problems)
+}
+
+/// The default scenario as a TOML tree (the schema the user's tree is walked
+/// against) and its parameter paths; built once, as every configuration of
+/// every scenario is checked against it.
+fn schema() -> &'static (Value, BTreeSet<String>) {
+    static SCHEMA: std::sync::OnceLock<(Value, BTreeSet<String>)> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let tree = Value::try_from(ScenarioSpec::default()).expect("default spec serialises");
+        let paths = ScenarioSpec::default()
+            .param_paths()
+            .into_iter()
+            .filter(|p| !p.contains('['))
+            .collect();
+        (tree, paths)
+    })
 }
 
 struct Walker {
-    param_paths: BTreeSet<String>,
+    param_paths: &'static BTreeSet<String>,
 }
 
 impl Walker {
@@ -203,8 +214,7 @@ impl Walker {
     }
 
     fn sibling_hint(&self, key: &str, parent: &str) -> String {
-        let schema = Value::try_from(ScenarioSpec::default()).expect("default spec serialises");
-        let mut node = &schema;
+        let mut node = &schema().0;
         if !parent.is_empty() {
             for part in parent.split('.') {
                 match node.get(part) {
