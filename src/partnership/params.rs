@@ -212,7 +212,7 @@ pub struct GovernanceParams {
     pub sustainable_funding: bool,
     /// `interventions.funding.horizon`: months a short-term grant runs before renewal.
     pub funding_horizon: u32,
-    /// `interventions.funding.renewal`: chance of renewal at full trust.
+    /// `interventions.funding.renewal`: chance of renewal once the partnership has shown full value.
     pub renewal: f64,
     /// `interventions.external_targets.enabled`: targets set from outside.
     pub external_targets: bool,
