@@ -293,7 +293,7 @@ impl GovernanceModel {
 
     /// Fit of locality `place` to its needs: `1/(1 + loss_p) · coverage`,
     /// with the quadratic needs loss of [`needs_loss`] (Oates 1972) and the
-    /// domain coverage of the partnership serving it ([`domain_coverage`]).
+    /// domain coverage of the partnership serving it ([`domain_coverage`](super::domain_coverage)).
     pub fn fit(
         p: &GovernanceParams,
         places: &Places,
