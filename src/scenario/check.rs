@@ -721,12 +721,12 @@ pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
                 "at most {MAX_LOCALITIES} localities in all (regions × localities_per_region), got {localities}"
             ),
         ));
-    } else if total * total * localities > MAX_PAIR_SLOTS {
+    } else if total.saturating_mul(total).saturating_mul(localities) > MAX_PAIR_SLOTS {
         problems.push(problem(
             "places",
             format!(
                 "{localities} localities of {total} partners each need {} pair slots when the policy is implemented locally; at most {MAX_PAIR_SLOTS} (fewer localities or partners)",
-                total * total * localities
+                total.saturating_mul(total).saturating_mul(localities)
             ),
         ));
     }

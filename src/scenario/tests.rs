@@ -206,3 +206,14 @@ fn summary_counts_the_partners_of_every_configuration() {
     .unwrap();
     assert!(s.summary().contains("6–15 partners"), "{}", s.summary());
 }
+
+#[test]
+fn huge_partner_counts_are_refused_without_overflow() {
+    // Two groups of four billion partners: the pair-slot check must not
+    // overflow (found by the fuzz pass) and must name the problem.
+    let e = err(
+        "[[partnership.partners]]\nsector = 'public'\nlevel = 'local'\ncount = 4000000000\n[[partnership.partners]]\nsector = 'private'\nlevel = 'local'\ncount = 4000000000\n",
+    );
+    assert!(e.contains("partnership"), "{e}");
+    assert!(e.contains("pair slots") || e.contains("count"), "{e}");
+}
