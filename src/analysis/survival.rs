@@ -125,6 +125,23 @@ impl KaplanMeier {
         }
     }
 
+    /// The estimate from times to an event watched up to `horizon`: a time
+    /// `t ≤ horizon` is an event at `t`, any later time (the convention for
+    /// "not within the run") is censored at the horizon.
+    pub fn with_horizon(times: impl IntoIterator<Item = f64>, horizon: f64) -> Self {
+        let obs: Vec<(f64, bool)> = times
+            .into_iter()
+            .map(|t| {
+                if t <= horizon {
+                    (t, true)
+                } else {
+                    (horizon, false)
+                }
+            })
+            .collect();
+        Self::new(&obs)
+    }
+
     /// Observations.
     pub fn n(&self) -> u64 {
         self.n

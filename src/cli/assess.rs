@@ -245,17 +245,7 @@ fn forecast(scenario: &Scenario, replications: u32) {
             }
             MetricKind::TimeToEvent => {
                 let horizon = f64::from(months);
-                let obs: Vec<(f64, bool)> = xs
-                    .iter()
-                    .map(|&t| {
-                        if t <= horizon {
-                            (t, true)
-                        } else {
-                            (horizon, false)
-                        }
-                    })
-                    .collect();
-                let km = KaplanMeier::new(&obs);
+                let km = KaplanMeier::with_horizon(xs.iter().copied(), horizon);
                 let share = 100.0 * km.events() as f64 / xs.len() as f64;
                 let reached = format!(
                     "reached in {share:.0}% of runs; threshold {}",

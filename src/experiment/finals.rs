@@ -136,21 +136,6 @@ fn opt(v: Option<f64>) -> String {
     v.map(num).unwrap_or_default()
 }
 
-/// A Kaplan–Meier estimate from times to an event: `t ≤ horizon` is an
-/// event at `t`, anything later is censored at the horizon.
-fn kaplan_meier(times: impl Iterator<Item = f64>, horizon: f64) -> KaplanMeier {
-    let obs: Vec<(f64, bool)> = times
-        .map(|t| {
-            if t <= horizon {
-                (t, true)
-            } else {
-                (horizon, false)
-            }
-        })
-        .collect();
-    KaplanMeier::new(&obs)
-}
-
 /// The `summary.csv` cells after `configuration,metric` for one
 /// configuration and metric: `kind,n,mean,sd,ci95_low,ci95_high,interval,
 /// p05,p25,p50,p75,p95,note`.
@@ -188,7 +173,7 @@ pub(crate) fn summary_cells(
                 row.push(String::new());
                 return row;
             }
-            let km = kaplan_meier(runs.column(c, m), horizon);
+            let km = KaplanMeier::with_horizon(runs.column(c, m), horizon);
             let (lo, hi) = km.restricted_mean_ci(horizon, LEVEL);
             row.extend([
                 num(km.restricted_mean(horizon)),
@@ -325,7 +310,7 @@ pub(crate) fn time_to_event_cells(
         row.extend(vec![String::new(); TIME_TO_EVENT_COLUMNS.len() - 3]);
         return row;
     }
-    let km = kaplan_meier(runs.column(c, m), horizon);
+    let km = KaplanMeier::with_horizon(runs.column(c, m), horizon);
     let share = wilson_interval(km.events(), n, LEVEL);
     let (lo, hi) = km.restricted_mean_ci(horizon, LEVEL);
     row.extend([
