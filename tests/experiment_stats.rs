@@ -273,7 +273,8 @@ fn failed_and_panicking_runs_are_recorded_and_excluded() {
             .iter()
             .find(|r| r[0] == "flaky" && r[1] == k.to_string())
             .unwrap();
-        assert_eq!(row[2], seed.to_string());
+        assert_eq!(row[2], format!("x{seed:016x}"));
+        assert_eq!(mlgov::sim::parse_seed(&row[2]), Some(seed));
         match run_single(&exp.model, &params, exp.months, seed) {
             Ok(record) => {
                 assert_eq!(row[5], format!("{}", record.finals[0]));

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use mlgov::partnership::{GovernanceModel, Phase};
-use mlgov::sim::{Model, run_seed, run_single};
+use mlgov::sim::{Model, parse_seed, run_seed, run_single, seed_text};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,9 +11,10 @@ use std::process::ExitCode;
 pub struct SimulateArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Run seed, as recorded in the `seed` column of `runs.csv` (default: the
-    /// seed of replication 0 of `mlgov run`).
-    #[arg(long, conflicts_with = "replication")]
+    /// Run seed, as recorded in the `seed` column of `runs.csv` (`x` and
+    /// hexadecimal digits; `0x…` and a decimal integer are also accepted). Default: the
+    /// seed of replication 0 of `mlgov run`.
+    #[arg(long, conflicts_with = "replication", value_parser = seed_arg)]
     pub seed: Option<u64>,
     /// Replication of `mlgov run` to reproduce (its run seed derives from the
     /// scenario's `experiment.seed`); default 0.
@@ -31,6 +32,16 @@ pub struct SimulateArgs {
     /// Replace an existing `DIR/run.csv`.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Parses `--seed`: decimal, or `x` or `0x` and hexadecimal, at most 64 bits.
+fn seed_arg(text: &str) -> Result<u64, String> {
+    parse_seed(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not a seed: give it as in the seed column of runs.csv (x and 16 hexadecimal \
+             digits) or as a decimal integer below 2^64"
+        )
+    })
 }
 
 /// Runs one simulation and writes `DIR/run.csv`.
@@ -57,8 +68,9 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let model = GovernanceModel;
     let run = run_single(&model, &params, months, seed).map_err(|e| {
         anyhow::anyhow!(
-            "configuration `{}`, seed {seed}: the run failed: {e}",
-            config.name
+            "configuration `{}`, seed {}: the run failed: {e}",
+            config.name,
+            seed_text(seed)
         )
     })?;
     let mut text = String::from("month");
@@ -100,10 +112,11 @@ pub fn execute(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         .map(|(n, v)| format!("{n} = {v:.3}"))
         .collect();
     super::say::say!(
-        "wrote {} ({} months, configuration \"{}\", seed {seed}): {}",
+        "wrote {} ({} months, configuration \"{}\", seed {}): {}",
         path.display(),
         months,
         config.name,
+        seed_text(seed),
         finals.join(", ")
     );
     Ok(ExitCode::SUCCESS)

@@ -41,12 +41,20 @@ impl RunValues {
         let mut reader = csv::Reader::from_path(&path).map_err(ExperimentError::csv(&path))?;
         let nm = info.final_metrics.len();
         let header = reader.headers().map_err(ExperimentError::csv(&path))?;
-        let names: Vec<&str> = header.iter().skip(5).collect();
-        if names != info.final_metrics {
+        let ni = info.inputs.len();
+        let skip = 5 + ni;
+        let names: Vec<&str> = header.iter().skip(skip).collect();
+        let inputs: Vec<&str> = header.iter().skip(5).take(ni).collect();
+        if names != info.final_metrics || inputs != info.inputs {
             return Err(damaged(format!(
-                "the header's metrics `{}` are not the experiment's `{}`",
-                names.join(","),
-                info.final_metrics.join(",")
+                "the header's inputs and metrics `{}` are not the experiment's `{}`",
+                header.iter().skip(5).collect::<Vec<_>>().join(","),
+                info.inputs
+                    .iter()
+                    .chain(&info.final_metrics)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(",")
             )));
         }
         let index: HashMap<&str, usize> = info
@@ -62,8 +70,12 @@ impl RunValues {
             let record = record.map_err(ExperimentError::csv(&path))?;
             let line = record.position().map_or(0, |p| p.line());
             let bad = |what: &str| damaged(format!("line {line}: {what}"));
-            if record.len() != 5 + nm {
-                return Err(bad(&format!("{} cells, expected {}", record.len(), 5 + nm)));
+            if record.len() != skip + nm {
+                return Err(bad(&format!(
+                    "{} cells, expected {}",
+                    record.len(),
+                    skip + nm
+                )));
             }
             let c = *index
                 .get(&record[0])
@@ -78,7 +90,7 @@ impl RunValues {
                 return Err(bad("replications are not in ascending order"));
             }
             reps[c].push(rep);
-            for cell in record.iter().skip(5) {
+            for cell in record.iter().skip(skip) {
                 let v: f64 = cell
                     .parse()
                     .map_err(|_| bad(&format!("`{cell}` is not a number")))?;

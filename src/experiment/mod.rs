@@ -68,7 +68,10 @@ pub use error::ExperimentError;
 pub use finals::TIME_TO_EVENT_COLUMNS;
 pub use lock::{DirLock, LOCK_FILE};
 pub use merge::merge_results;
-pub use output::{COMPARISON_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results};
+pub use output::{
+    COMPARISON_COLUMNS, RUN_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results,
+    runs_columns,
+};
 pub use runner::run_experiment;
 pub use shard::Shard;
 pub use verify::verify_results;

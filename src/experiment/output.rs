@@ -160,11 +160,25 @@ pub(crate) fn ensure_no_results_besides_state(dir: &Path) -> Result<(), Experime
     Ok(())
 }
 
+/// The first columns of `runs.csv`, before the inputs and the final metrics.
+pub const RUN_COLUMNS: [&str; 5] = ["configuration", "replication", "seed", "status", "reason"];
+
+/// The columns of `runs.csv`, in order: [`RUN_COLUMNS`], then the input
+/// columns (`inputs`, see [`crate::sim::Configuration::with_inputs`]), then
+/// the final metrics.
+pub fn runs_columns(inputs: &[String], final_metrics: &[String]) -> Vec<String> {
+    RUN_COLUMNS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(inputs.iter().cloned())
+        .chain(final_metrics.iter().cloned())
+        .collect()
+}
+
 /// The header line of `runs.csv`.
 pub(crate) fn runs_header(info: &Info) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<&str> = vec!["configuration", "replication", "seed", "status", "reason"];
-    header.extend(info.final_metrics.iter().map(String::as_str));
+    let header = runs_columns(&info.inputs, &info.final_metrics);
     w.write_record(&header)?;
     w.into_inner().map_err(|e| e.into_error().into())
 }

@@ -12,8 +12,8 @@ use super::{
 };
 use crate::analysis::{Moments, check_value, quantize};
 use crate::sim::{
-    Configuration, DYNAMICS_STREAM, MetricKind, Model, ObservableKind, rng_from_seed, run_seed,
-    stream_seed,
+    Configuration, DYNAMICS_STREAM, InputValue, MetricKind, Model, ObservableKind, rng_from_seed,
+    run_seed, seed_text, stream_seed,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -140,6 +140,30 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
             "gives a kind for each final metric and observable: the lists' lengths differ",
         ));
     }
+    let inputs = exp.configurations[0].input_names.clone();
+    if let Some(c) = exp.configurations.iter().find(|c| c.input_names != inputs) {
+        return Err(ExperimentError::invalid(
+            "configurations",
+            format!(
+                "every configuration must record the same input columns, but `{}` records `{}` and `{}` records `{}`",
+                exp.configurations[0].name,
+                inputs.join(","),
+                c.name,
+                c.input_names.join(",")
+            ),
+        ));
+    }
+    let mut columns = HashSet::new();
+    for column in output::runs_columns(&inputs, &exp.model.final_metrics()) {
+        if !columns.insert(column.clone()) {
+            return Err(ExperimentError::invalid(
+                "runs.csv columns",
+                format!(
+                    "the column `{column}` would appear twice (an input named like another column or a final metric)"
+                ),
+            ));
+        }
+    }
     Ok(Info {
         identity: exp.identity.clone(),
         scenario: exp.scenario_name.clone(),
@@ -150,6 +174,7 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
         baseline: exp.baseline,
         observables: exp.model.observables(),
         final_metrics: exp.model.final_metrics(),
+        inputs,
         final_kinds,
         observable_kinds,
         shard: opts.shard,
@@ -312,6 +337,7 @@ fn run_waves<M: Model>(
         .open(&runs_path)
         .map_err(ExperimentError::io(&runs_path, "open for appending"))?;
     let names = Names {
+        inputs: state.info.inputs.len(),
         observables: state.info.observables.clone(),
         final_metrics: state.info.final_metrics.clone(),
         observable_kinds: state.info.observable_kinds.clone(),
@@ -401,6 +427,8 @@ fn progress_bar(total: u64, done: u64) -> ProgressBar {
 }
 
 struct Names {
+    /// How many input columns `runs.csv` has.
+    inputs: usize,
     observables: Vec<String>,
     final_metrics: Vec<String>,
     observable_kinds: Vec<ObservableKind>,
@@ -416,6 +444,7 @@ fn run_block<M: Model>(
 ) -> Result<BlockResult, csv::Error> {
     let nc = exp.configurations.len();
     let nm = names.final_metrics.len();
+    let ni = names.inputs;
     let reps = (b - a) as usize;
     let per_run = exp.months as usize * names.observables.len();
     let mut configs: Vec<ConfigBlock> = (0..nc)
@@ -430,7 +459,7 @@ fn run_block<M: Model>(
         .has_headers(false)
         .from_writer(Vec::new());
     let mut finals_at: Vec<Option<usize>> = vec![None; nc];
-    let mut record: Vec<String> = Vec::with_capacity(5 + nm);
+    let mut record: Vec<String> = Vec::with_capacity(5 + ni + nm);
     for rep in a..b {
         let seed = run_seed(exp.seed, rep);
         for (c, config) in exp.configurations.iter().enumerate() {
@@ -450,13 +479,19 @@ fn run_block<M: Model>(
             .unwrap_or_else(|payload| {
                 Err(format!("panicked: {}", panic_message(payload.as_ref())))
             });
+            let inputs = run_inputs(config, seed, ni);
+            let result = match (result, &inputs) {
+                (Ok(()), Err(reason)) => Err(reason.clone()),
+                (result, _) => result,
+            };
             record.clear();
-            record.extend([config.name.clone(), rep.to_string(), seed.to_string()]);
+            record.extend([config.name.clone(), rep.to_string(), seed_text(seed)]);
             match result {
                 Ok(()) => {
                     cb.ok += 1;
                     finals_at[c] = Some(fin_start);
                     record.extend(["ok".to_string(), String::new()]);
+                    push_inputs(&mut record, inputs.ok(), ni);
                     record.extend(cb.finals[fin_start..].iter().map(|&v| num(v)));
                 }
                 Err(reason) => {
@@ -465,6 +500,7 @@ fn run_block<M: Model>(
                     cb.failed += 1;
                     finals_at[c] = None;
                     record.extend(["failed".to_string(), reason]);
+                    push_inputs(&mut record, inputs.ok(), ni);
                     record.extend((0..nm).map(|_| String::new()));
                 }
             }
@@ -490,6 +526,38 @@ fn run_block<M: Model>(
         pairs,
         rows,
     })
+}
+
+/// The input values of a run as `runs.csv` cells (`ni` of them), or why
+/// they could not be drawn (the run then fails with that reason).
+fn run_inputs<P>(config: &Configuration<P>, seed: u64, ni: usize) -> Result<Vec<String>, String> {
+    let values = config
+        .inputs_for_run(seed)
+        .map_err(|e| format!("drawing the inputs failed: {e}"))?;
+    if values.len() != ni {
+        return Err(format!(
+            "the configuration gave {} input values, expected {ni}",
+            values.len()
+        ));
+    }
+    values
+        .into_iter()
+        .zip(&config.input_names)
+        .map(|(v, name)| match v {
+            InputValue::Number(x) if x.is_finite() => Ok(num(x)),
+            InputValue::Number(x) => Err(format!("input `{name}` is not finite ({x})")),
+            InputValue::Text(t) => Ok(t),
+            InputValue::Missing => Ok(String::new()),
+        })
+        .collect()
+}
+
+/// Appends a run's input cells, or `ni` empty cells when they are unknown.
+fn push_inputs(record: &mut Vec<String>, inputs: Option<Vec<String>>, ni: usize) {
+    match inputs {
+        Some(cells) => record.extend(cells),
+        None => record.extend((0..ni).map(|_| String::new())),
+    }
 }
 
 /// One run, streaming its observations and finals into the block's buffers.

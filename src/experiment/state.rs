@@ -26,8 +26,9 @@ pub(crate) const STATE_DIR: &str = ".mlgov";
 const STATE_FILE: &str = "state.bin";
 const MAGIC: &[u8; 8] = b"MLGOVST1";
 /// Version 2 added the running hash of `runs.csv`; version 3 the kinds of
-/// metrics and observables and the exact counts of discrete observables.
-const VERSION: u32 = 3;
+/// metrics and observables and the exact counts of discrete observables;
+/// version 4 the input columns of `runs.csv`.
+const VERSION: u32 = 4;
 
 /// Everything that defines an experiment (and must match to resume or merge).
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +42,8 @@ pub(crate) struct Info {
     pub baseline: usize,
     pub observables: Vec<String>,
     pub final_metrics: Vec<String>,
+    /// The input columns of `runs.csv` (between `reason` and the metrics).
+    pub inputs: Vec<String>,
     /// How each final metric is summarised, in `final_metrics` order.
     pub final_kinds: Vec<MetricKind>,
     /// How each observable is summarised, in `observables` order.
@@ -91,7 +94,7 @@ impl Info {
             let o = i.observable_kinds.iter().map(ObservableKind::name);
             f.chain(o).collect::<Vec<_>>().join(",")
         };
-        let fields: [(&'static str, String, String); 10] = [
+        let fields: [(&'static str, String, String); 11] = [
             ("identity", self.identity.clone(), other.identity.clone()),
             ("seed", self.seed.to_string(), other.seed.to_string()),
             (
@@ -117,6 +120,7 @@ impl Info {
                 list(&other.final_metrics),
             ),
             ("metric kinds", kinds(self), kinds(other)),
+            ("input columns", list(&self.inputs), list(&other.inputs)),
             (
                 "block size",
                 self.block_size.to_string(),
@@ -132,7 +136,12 @@ impl Info {
         e.u64(self.seed);
         e.u64(self.replications);
         e.u64(self.months as u64);
-        for list in [&self.configurations, &self.observables, &self.final_metrics] {
+        for list in [
+            &self.configurations,
+            &self.observables,
+            &self.final_metrics,
+            &self.inputs,
+        ] {
             e.u64(list.len() as u64);
             list.iter().for_each(|s| e.str(s));
         }
@@ -152,10 +161,11 @@ impl Info {
         let replications = d.u64("replications")?;
         let months = d.len(u32::MAX as u64, "months")? as u32;
         let mut lists = Vec::new();
-        for what in ["configurations", "observables", "final metrics"] {
+        for what in ["configurations", "observables", "final metrics", "inputs"] {
             let n = d.len(1 << 20, what)?;
             lists.push((0..n).map(|_| d.str(what)).collect::<Result<Vec<_>, _>>()?);
         }
+        let inputs = lists.pop().unwrap_or_default();
         let final_metrics = lists.pop().unwrap_or_default();
         let observables = lists.pop().unwrap_or_default();
         let configurations = lists.pop().unwrap_or_default();
@@ -190,6 +200,7 @@ impl Info {
             baseline,
             observables,
             final_metrics,
+            inputs,
             final_kinds,
             observable_kinds,
             shard,

@@ -15,7 +15,7 @@
 use super::ExperimentError;
 use super::output::{RUNS, runs_header};
 use super::state::{FNV_OFFSET, State, fnv1a_continue};
-use crate::sim::run_seed;
+use crate::sim::{run_seed, seed_text};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -72,11 +72,11 @@ pub(crate) fn verify_runs(dir: &Path, state: &State) -> Result<(), ExperimentErr
     if head != header {
         return Err(damaged(
             Some(1),
-            "the header is not this experiment's (configuration,replication,seed,status,reason, then the final metrics)".into(),
+            "the header is not this experiment's (configuration,replication,seed,status,reason, then the inputs and the final metrics)".into(),
         ));
     }
     let nc = info.configurations.len() as u64;
-    let fields = 5 + info.final_metrics.len();
+    let fields = 5 + info.inputs.len() + info.final_metrics.len();
     let (start, _) = info.range();
     let expected_rows = (state.next - start) * nc;
     let mut reader = csv::ReaderBuilder::new()
@@ -122,10 +122,14 @@ pub(crate) fn verify_runs(dir: &Path, state: &State) -> Result<(), ExperimentErr
                 ),
             ));
         }
-        if text(2) != seed.to_string().as_str() {
+        if text(2) != seed_text(seed).as_str() {
             return Err(damaged(
                 Some(line),
-                format!("seed {} is not replication {rep}'s seed {seed}", text(2)),
+                format!(
+                    "seed {} is not replication {rep}'s seed {}",
+                    text(2),
+                    seed_text(seed)
+                ),
             ));
         }
         if !matches!(record.get(3), Some(b"ok" | b"failed")) {

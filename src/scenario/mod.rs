@@ -40,7 +40,7 @@ pub use spec::*;
 use crate::experiment::Experiment;
 use crate::governance::Assignment;
 use crate::partnership::{GovernanceModel, GovernanceParams};
-use crate::sim::{Configuration, ModelError, SimRng};
+use crate::sim::{Configuration, InputValue, ModelError, SimRng};
 use check::problem;
 pub(crate) use check::suggest;
 use std::fmt;
@@ -84,6 +84,11 @@ pub struct ConfigSpec {
     pub name: String,
     /// The spec with this configuration's overrides applied.
     pub spec: ScenarioSpec,
+    /// What sets this configuration apart, as input columns of `runs.csv`:
+    /// `variant` (the variant's name, when the scenario has variants),
+    /// `governance.assignment` (when `[experiment] assignments` is given)
+    /// and each grid path with its level, in that order.
+    pub factors: Vec<(String, InputValue)>,
 }
 
 /// A checked scenario: the base spec and the configurations to compare.
@@ -239,16 +244,61 @@ impl Scenario {
         n
     }
 
+    /// The paths of the parameters that are uncertain (distributions) in at
+    /// least one configuration: those of the first configuration in path
+    /// order, then any further ones of later configurations.
+    pub fn uncertain_paths(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in &self.configs {
+            let mut spec = c.spec.clone();
+            spec.for_each_param(&mut |slot| {
+                if slot.param.is_uncertain() && !out.contains(&slot.path) {
+                    out.push(slot.path);
+                }
+            });
+        }
+        out
+    }
+
+    /// The input columns of `runs.csv` for this scenario, in order: the
+    /// configurations' factors (`variant`, `governance.assignment`, the grid
+    /// paths; see [`ConfigSpec::factors`]), then [`Scenario::uncertain_paths`].
+    pub fn input_columns(&self) -> Vec<String> {
+        let factors = self.configs[0].factors.iter().map(|(name, _)| name.clone());
+        factors.chain(self.uncertain_paths()).collect()
+    }
+
     /// The configurations as samplers for the experiment engine: each draws
     /// the uncertain parameters (in a fixed path order) and builds the run's
-    /// parameters.
+    /// parameters, and records the run's inputs ([`Scenario::input_columns`]):
+    /// its factors, and the value each uncertain parameter took in the run
+    /// (its fixed value in a configuration where it is not uncertain; empty
+    /// where the configuration has no such parameter).
     pub fn engine_configurations(&self) -> Vec<Configuration<GovernanceParams>> {
+        let columns = self.input_columns();
+        let uncertain = self.uncertain_paths();
         self.configs
             .iter()
             .map(|c| {
                 let spec = Arc::new(c.spec.clone());
+                let paths = c.spec.param_paths();
+                let picks: Vec<Option<usize>> = uncertain
+                    .iter()
+                    .map(|u| paths.iter().position(|p| p == u))
+                    .collect();
+                let factors: Vec<InputValue> = c.factors.iter().map(|(_, v)| v.clone()).collect();
+                let recorded = Arc::clone(&spec);
                 Configuration::new(c.name.clone(), move |rng: &mut SimRng| {
                     sample_params(&spec, rng)
+                })
+                .with_inputs(columns.clone(), move |rng: &mut SimRng| {
+                    let (_, values) = draw(&recorded, rng);
+                    let mut out = factors.clone();
+                    out.extend(picks.iter().map(|k| match k {
+                        Some(k) => InputValue::Number(values[*k]),
+                        None => InputValue::Missing,
+                    }));
+                    Ok(out)
                 })
             })
             .collect()
@@ -307,13 +357,23 @@ pub fn sample_params(
     spec: &ScenarioSpec,
     rng: &mut SimRng,
 ) -> Result<GovernanceParams, ModelError> {
+    GovernanceParams::from_spec(&draw(spec, rng).0)
+}
+
+/// Draws the uncertain parameters of `spec` in path order: the spec with
+/// them fixed, and every parameter's value in path order. The one place
+/// where a run's parameters are drawn, so the recorded inputs are the
+/// values the run used.
+fn draw(spec: &ScenarioSpec, rng: &mut SimRng) -> (ScenarioSpec, Vec<f64>) {
     let mut s = spec.clone();
+    let mut values = Vec::new();
     s.for_each_param(&mut |slot| {
         if let Param::Dist(d) = &*slot.param {
             *slot.param = Param::Fixed(d.sample(rng));
         }
+        values.push(slot.param.value());
     });
-    GovernanceParams::from_spec(&s)
+    (s, values)
 }
 
 /// The dotted path of the `key = value` on line `line` (1-based) of a TOML
@@ -597,8 +657,10 @@ fn expand(
             for combo in &combos {
                 let mut t = tree.clone();
                 let mut parts: Vec<String> = Vec::new();
+                let mut factors: Vec<(String, InputValue)> = Vec::new();
                 if !vname.is_empty() {
                     parts.push(vname.clone());
+                    factors.push(("variant".into(), InputValue::Text(vname.clone())));
                 }
                 if let Some(a) = a {
                     let _ = set_path(
@@ -607,6 +669,10 @@ fn expand(
                         Value::String(a.to_string()),
                     );
                     parts.push(a.to_string());
+                    factors.push((
+                        "governance.assignment".into(),
+                        InputValue::Text(a.to_string()),
+                    ));
                 }
                 let mut ok = true;
                 for (path, v) in combo {
@@ -616,6 +682,7 @@ fn expand(
                     }
                     let short = path.rsplit('.').next().unwrap_or(path);
                     parts.push(format!("{short}={v}"));
+                    factors.push((path.clone(), InputValue::Number(*v)));
                 }
                 if !ok {
                     continue;
@@ -635,7 +702,11 @@ fn expand(
                     format!("variants.{vname}")
                 };
                 if let Some(spec) = checked_spec(&t, &label, known, problems) {
-                    out.push(ConfigSpec { name, spec });
+                    out.push(ConfigSpec {
+                        name,
+                        spec,
+                        factors,
+                    });
                 }
             }
         }

@@ -40,7 +40,7 @@
 
 mod seed;
 
-pub use seed::{SimRng, rng_from_seed, run_seed, splitmix64, stream_seed};
+pub use seed::{SimRng, parse_seed, rng_from_seed, run_seed, seed_text, splitmix64, stream_seed};
 
 use rand::Rng;
 
@@ -255,6 +255,24 @@ pub fn check_finite(values: &[f64], names: &[String], t: u32) -> Result<(), Mode
 /// Draws one replication's parameters from its parameter stream.
 pub type Sampler<P> = Box<dyn Fn(&mut SimRng) -> Result<P, ModelError> + Send + Sync>;
 
+/// The value of one input column of `runs.csv` in one run (see
+/// [`Configuration::with_inputs`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputValue {
+    /// A number, such as the value drawn for an uncertain parameter or a
+    /// grid factor's level.
+    Number(f64),
+    /// A label, such as a variant's name or an assignment code.
+    Text(String),
+    /// Not defined for this configuration (an empty cell).
+    Missing,
+}
+
+/// Draws a run's input values from its parameter stream, in the order of the
+/// configuration's input names.
+pub type InputSampler =
+    Box<dyn Fn(&mut SimRng) -> Result<Vec<InputValue>, ModelError> + Send + Sync>;
+
 /// A named configuration to compare: how to draw one replication's parameters.
 ///
 /// The sampler receives the replication's parameter stream, so replication `k`
@@ -265,6 +283,13 @@ pub struct Configuration<P> {
     pub name: String,
     /// Draws one replication's parameters.
     pub sampler: Sampler<P>,
+    /// Names of the input columns that `runs.csv` records for each run
+    /// (between `reason` and the final metrics); empty unless set by
+    /// [`Configuration::with_inputs`]. Every configuration of an experiment
+    /// has the same names.
+    pub input_names: Vec<String>,
+    /// Draws a run's input values (see [`Configuration::with_inputs`]).
+    pub inputs: Option<InputSampler>,
 }
 
 impl<P> Configuration<P> {
@@ -276,6 +301,31 @@ impl<P> Configuration<P> {
         Self {
             name: name.into(),
             sampler: Box::new(sampler),
+            input_names: Vec::new(),
+            inputs: None,
+        }
+    }
+
+    /// Records inputs with every run: `names` are the input columns of
+    /// `runs.csv` and `inputs` draws their values for a run from the run's
+    /// parameter stream, exactly as the sampler draws the parameters (so a
+    /// value drawn for an uncertain parameter is the value the run used).
+    pub fn with_inputs(
+        mut self,
+        names: Vec<String>,
+        inputs: impl Fn(&mut SimRng) -> Result<Vec<InputValue>, ModelError> + Send + Sync + 'static,
+    ) -> Self {
+        self.input_names = names;
+        self.inputs = Some(Box::new(inputs));
+        self
+    }
+
+    /// The input values of the run with seed `run_seed`, in
+    /// [`Configuration::input_names`] order (empty without inputs).
+    pub fn inputs_for_run(&self, run_seed: u64) -> Result<Vec<InputValue>, ModelError> {
+        match &self.inputs {
+            Some(f) => f(&mut rng_from_seed(stream_seed(run_seed, PARAMETER_STREAM))),
+            None => Ok(Vec::new()),
         }
     }
 
