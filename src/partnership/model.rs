@@ -6,7 +6,7 @@
 use super::functions::{connect, needs_loss};
 use super::params::{GovernanceParams, Sector};
 use super::places::{Places, gini, spread_benefits};
-use super::step::joined_dispersion;
+use super::step::{domain_bit, joined_dispersion};
 use crate::governance::Level;
 use crate::sim::{MetricKind, Model, ModelError, ObservableKind, SimRng, stream_seed};
 use rand::{Rng, RngExt, SeedableRng};
@@ -167,7 +167,8 @@ pub struct Partnership {
     /// Each partner's level index (N 0, R 1, L 2).
     pub(super) level: Vec<usize>,
     pub(super) strain: Vec<f64>,
-    pub(super) contact: Vec<f64>,
+    /// The policy domains each partner works in, one bit per domain.
+    pub(super) domain_bits: Vec<u16>,
     /// Both partners of the pair take the risk of working together.
     pub(super) coop: Vec<bool>,
     /// Mean trust of each active partner in the other active partners.
@@ -489,7 +490,11 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         kept: vec![1.0; n],
         level: p.partners.iter().map(|q| q.level.index()).collect(),
         strain: vec![0.0; n],
-        contact: vec![0.0; n * n],
+        domain_bits: p
+            .partners
+            .iter()
+            .map(|q| q.domains.iter().fold(0, |bits, &d| bits | domain_bit(d)))
+            .collect(),
         coop: vec![false; n * n],
         out_trust: vec![0.5; n],
         fresh: false,

@@ -4,10 +4,11 @@
 //! to what it delivered. The step allocates nothing: the buffers it needs
 //! live in [`State`] and [`Partnership`].
 //!
-//! The pair loops are fused: one pass over ordered pairs sets the month's
-//! contact, updates the evidence and trust, sums the observed trust and
-//! takes the Friedkin–Johnsen step row by row; one pass over unordered
-//! pairs finds who cooperates and adds up the horizontal costs.
+//! The pair loops are fused: one pass over unordered pairs {i, j} works out
+//! the month's contact (used at once, not stored), updates the evidence and
+//! trust in both directions, finds who cooperates, adds up the horizontal
+//! cost and collects each partner's sums for the observed trust and the
+//! Friedkin–Johnsen step, which then takes one pass over the partners.
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
@@ -19,6 +20,7 @@ use super::model::{
     RENEGOTIATION_MONTHS, State, TEAM_CONTACT,
 };
 use super::params::{GovernanceParams, Sector};
+use crate::governance::PolicyDomain;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
 
@@ -76,6 +78,13 @@ impl Partnership {
         }
         self.fresh = true;
     }
+}
+
+const _: () = assert!(PolicyDomain::ALL.len() <= 16);
+
+/// One bit per policy domain (there are fewer than 16).
+pub(super) fn domain_bit(d: PolicyDomain) -> u16 {
+    1 << (d as u16)
 }
 
 /// Population standard deviation (0 for fewer than two values).
@@ -338,59 +347,79 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     let (mut coop, mut horizontal, mut tmin) = (0usize, 0.0, 1.0_f64);
     {
         let (kept, team, level, view) = (&u.kept[..n], &u.team[..n], &u.level[..n], &u.view[..n]);
-        let (contact, r, s, tau, coop_m) = (
-            &mut u.contact[..n * n],
+        let (r, s, tau, coop_m) = (
             &mut u.r[..n * n],
             &mut u.s[..n * n],
             &mut u.tau[..n * n],
             &mut u.coop[..n * n],
         );
         let (base, bonus) = (&base[..n * n], &u.bonus[..n * n]);
+        let sums = &mut sums[..n];
+        // Every index below is i·n + j, j·n + i, i or j for partners i, j
+        // of `ids`, all less than n (checked here once), so each lies inside
+        // the n- and n²-long slices above; the unchecked reads and writes
+        // spare the bounds checks that cost about a fifth of the pass.
+        assert!(ids.iter().all(|&i| i < n));
         for (a, &i) in ids.iter().enumerate() {
-            let team_i = team[i];
+            // SAFETY: i < n (asserted above), and each slice has length n.
+            let (team_i, kept_i, level_i, view_i) = unsafe {
+                (
+                    *team.get_unchecked(i),
+                    *kept.get_unchecked(i),
+                    *level.get_unchecked(i) & 3,
+                    *view.get_unchecked(i),
+                )
+            };
             for &j in &ids[a + 1..] {
-                let (ij, ji) = (i * n + j, j * n + i);
-                let mate = if teams && team_i != usize::MAX && team_i == team[j] {
-                    TEAM_CONTACT
-                } else {
-                    0.0
-                };
-                let mut m = (base[ij] * mult + bonus[ij] + mate).min(1.0);
-                if executing && !coop_m[ij] {
-                    m *= FORMAL_CONTACT;
+                // SAFETY: i, j < n, so i·n + j and j·n + i < n² and every
+                // slice indexed by a pair has length n², those indexed by a
+                // partner length n.
+                unsafe {
+                    let (ij, ji) = (i * n + j, j * n + i);
+                    let kept_j = *kept.get_unchecked(j);
+                    let mate = if teams && team_i != usize::MAX && team_i == *team.get_unchecked(j)
+                    {
+                        TEAM_CONTACT
+                    } else {
+                        0.0
+                    };
+                    let mut m =
+                        (*base.get_unchecked(ij) * mult + *bonus.get_unchecked(ij) + mate).min(1.0);
+                    let coop_ij = coop_m.get_unchecked_mut(ij);
+                    if executing && !*coop_ij {
+                        m *= FORMAL_CONTACT;
+                    }
+                    // kept is 1 or 0, so the unused term adds an exact zero.
+                    let r_ij = lambda * *r.get_unchecked(ij) + wk * m * kept_j;
+                    let s_ij = lambda * *s.get_unchecked(ij) + wb * m * (1.0 - kept_j);
+                    let r_ji = lambda * *r.get_unchecked(ji) + wk * m * kept_i;
+                    let s_ji = lambda * *s.get_unchecked(ji) + wb * m * (1.0 - kept_i);
+                    *r.get_unchecked_mut(ij) = r_ij;
+                    *s.get_unchecked_mut(ij) = s_ij;
+                    *r.get_unchecked_mut(ji) = r_ji;
+                    *s.get_unchecked_mut(ji) = s_ji;
+                    let t_ij = (r_ij + 1.0) / (r_ij + s_ij + 2.0);
+                    let t_ji = (r_ji + 1.0) / (r_ji + s_ji + 2.0);
+                    *tau.get_unchecked_mut(ij) = t_ij;
+                    *tau.get_unchecked_mut(ji) = t_ji;
+                    let both = t_ij >= risk && t_ji >= risk;
+                    *coop_m.get_unchecked_mut(ij) = both;
+                    *coop_m.get_unchecked_mut(ji) = both;
+                    coop += 2 * usize::from(both);
+                    horizontal += m * (floor + hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
+                    tmin = tmin.min(t_ij).min(t_ji);
+                    let (w_ij, w_ji) = (m * t_ij, m * t_ji);
+                    let si = sums.get_unchecked_mut(i);
+                    si.tau += t_ij;
+                    *si.level.get_unchecked_mut(*level.get_unchecked(j) & 3) += t_ij;
+                    si.weight += w_ij;
+                    si.weighted += w_ij * *view.get_unchecked(j);
+                    let sj = sums.get_unchecked_mut(j);
+                    sj.tau += t_ji;
+                    *sj.level.get_unchecked_mut(level_i) += t_ji;
+                    sj.weight += w_ji;
+                    sj.weighted += w_ji * view_i;
                 }
-                contact[ij] = m;
-                contact[ji] = m;
-                // kept is 1 or 0, so the unused term adds an exact zero.
-                let r_ij = lambda * r[ij] + wk * m * kept[j];
-                let s_ij = lambda * s[ij] + wb * m * (1.0 - kept[j]);
-                let r_ji = lambda * r[ji] + wk * m * kept[i];
-                let s_ji = lambda * s[ji] + wb * m * (1.0 - kept[i]);
-                r[ij] = r_ij;
-                s[ij] = s_ij;
-                r[ji] = r_ji;
-                s[ji] = s_ji;
-                let t_ij = (r_ij + 1.0) / (r_ij + s_ij + 2.0);
-                let t_ji = (r_ji + 1.0) / (r_ji + s_ji + 2.0);
-                tau[ij] = t_ij;
-                tau[ji] = t_ji;
-                let both = t_ij >= risk && t_ji >= risk;
-                coop_m[ij] = both;
-                coop_m[ji] = both;
-                coop += 2 * usize::from(both);
-                horizontal += m * (floor + hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
-                tmin = tmin.min(t_ij).min(t_ji);
-                let (w_ij, w_ji) = (m * t_ij, m * t_ji);
-                let si = &mut sums[i];
-                si.tau += t_ij;
-                si.level[level[j] & 3] += t_ij;
-                si.weight += w_ij;
-                si.weighted += w_ij * view[j];
-                let sj = &mut sums[j];
-                sj.tau += t_ji;
-                sj.level[level[i] & 3] += t_ji;
-                sj.weight += w_ji;
-                sj.weighted += w_ji * view[i];
             }
         }
     }
@@ -468,10 +497,11 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     }
     let cost = (horizontal + vertical) * scale + running_cost(p);
     // 7. Coverage, delivery capacity, value added, empowerment.
+    let held = ids.iter().fold(0u16, |bits, &i| bits | u.domain_bits[i]);
     let covered = p
         .domains
         .iter()
-        .filter(|d| ids.iter().any(|&i| p.partners[i].domains.contains(d)))
+        .filter(|&&d| held & domain_bit(d) != 0)
         .count() as f64
         / p.domains.len().max(1) as f64;
     let g = integration(p, trust_mean, alignment, covered);
