@@ -186,6 +186,19 @@ fn assess_template_to_scenario_and_forecast() {
     ] {
         assert!(forecast.contains(needle), "{needle}: {forecast}");
     }
+    // Survival is the share of places still served by a partnership: a
+    // mean with an interval that stays inside [0, 1].
+    let survival = forecast.lines().find(|l| l.contains("survival")).unwrap();
+    assert!(survival.contains("share of places"), "{survival}");
+    let numbers: Vec<f64> = survival
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(numbers.len(), 3, "{survival}");
+    assert!(
+        numbers.iter().all(|v| (0.0..=1.0).contains(v)) && numbers[1] <= numbers[0],
+        "{survival}"
+    );
     let check = mlgov(&d, &["check", "good_scenario.toml"]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
     // Better answers forecast more trust.

@@ -184,7 +184,7 @@ fn read_text(path: &Path) -> Result<String, String> {
 /// The final metrics the forecast prints, with their labels.
 const SHOWN: [(&str, &str); 8] = [
     ("trust_mean", "mean trust at the end"),
-    ("survival", "survival (share of runs)"),
+    ("survival", "survival (share of places)"),
     ("months_to_trust", "months until trust grows"),
     ("transaction_cost_total", "transaction costs"),
     ("delivery_total", "delivery"),
@@ -272,8 +272,11 @@ fn forecast(scenario: &Scenario, replications: u32) {
             }
             _ => {
                 let (mean, half) = mean_ci(&xs);
-                // Every metric shown is ≥ 0; scores are ≤ 1.
-                let top = if matches!(metric, "trust_mean" | "empowerment" | "service_delivery") {
+                // Every metric shown is ≥ 0; scores and shares are ≤ 1.
+                let top = if matches!(
+                    metric,
+                    "trust_mean" | "empowerment" | "service_delivery" | "survival"
+                ) {
                     1.0
                 } else {
                     f64::INFINITY
