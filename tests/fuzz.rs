@@ -33,8 +33,36 @@ use std::time::{Duration, Instant};
 /// The largest single allocation an input may cause; larger ones are
 /// refused (the process then aborts, after printing the input number).
 const MAX_ALLOCATION: usize = 256 << 20;
-/// An input that takes longer is reported as a hang.
+/// An input that takes more CPU time than this is reported as slow; one
+/// that takes four times as much without returning, as a hang.
 const SLOW: Duration = Duration::from_secs(5);
+/// An input that takes this long on the clock without returning is a hang
+/// even when it uses no CPU (blocked on a read, say). Far above `SLOW * 4`
+/// so that a process paused or starved by other work is not mistaken for
+/// a hang: the CPU time test catches loops, this one blocked inputs.
+const STUCK: Duration = Duration::from_secs(300);
+
+/// CPU time used by the whole process so far. Only the fuzzing thread
+/// works (the watchdog sleeps), so its growth is the inputs' own work, not
+/// time spent waiting for a busy machine or paused.
+#[cfg(unix)]
+fn cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec to a valid pointer.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Elsewhere, the clock since the first call stands in for CPU time.
+#[cfg(not(unix))]
+fn cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
 
 static LARGEST: AtomicUsize = AtomicUsize::new(0);
 static CURRENT: AtomicU64 = AtomicU64::new(0);
@@ -353,15 +381,21 @@ fn fuzz_inputs() {
     let progress = std::sync::Arc::new(AtomicU64::new(u64::MAX));
     let watched = progress.clone();
     std::thread::spawn(move || {
-        let mut last = (u64::MAX, Instant::now());
+        let mut last = (u64::MAX, Instant::now(), cpu_time());
         loop {
             std::thread::sleep(Duration::from_millis(500));
             let now = watched.load(Ordering::Relaxed);
             if now != last.0 {
-                last = (now, Instant::now());
-            } else if now != u64::MAX && last.1.elapsed() > SLOW * 4 {
-                eprintln!("fuzz: input #{now} (seed {seed}) hangs");
-                std::process::abort();
+                last = (now, Instant::now(), cpu_time());
+            } else if now != u64::MAX {
+                let cpu = cpu_time().saturating_sub(last.2);
+                let wall = last.1.elapsed();
+                if cpu > SLOW * 4 || wall > STUCK {
+                    eprintln!(
+                        "fuzz: input #{now} (seed {seed}) hangs ({cpu:?} of CPU, {wall:?} on the clock)"
+                    );
+                    std::process::abort();
+                }
             }
         }
     });
@@ -425,7 +459,7 @@ fn fuzz_inputs() {
             }
         }
         LARGEST.store(0, Ordering::Relaxed);
-        let t = Instant::now();
+        let t = cpu_time();
         let outcome = catch_unwind(AssertUnwindSafe(|| match target {
             0 => {
                 let text = String::from_utf8_lossy(&bytes);
@@ -441,7 +475,7 @@ fn fuzz_inputs() {
                 a && b
             }
         }));
-        let took = t.elapsed();
+        let took = cpu_time().saturating_sub(t);
         let peak = LARGEST.load(Ordering::Relaxed);
         slowest = slowest.max(took);
         spent[target] += took;
@@ -471,8 +505,8 @@ fn fuzz_inputs() {
     let elapsed = started.elapsed();
     println!(
         "fuzz: {inputs} inputs (seed {seed}) in {:.1} s: scenarios {} ({} valid), checklists {} ({} valid), \
-         results directories {} ({} valid); slowest input {slowest:?}, largest allocation {largest} bytes; \
-         {} failures; time in the targets {:.1?}",
+         results directories {} ({} valid); slowest input {slowest:?} of CPU, largest allocation {largest} bytes; \
+         {} failures; CPU time in the targets {:.1?}",
         elapsed.as_secs_f64(),
         counts[0],
         oks[0],

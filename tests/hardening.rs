@@ -447,6 +447,19 @@ fn usage_errors_exit_2_and_failures_exit_1() {
     fs::write(&out, "x").unwrap();
     let r = mlgov(&["simulate", s(&sc), "--out", o, "--configuration", "nope"]);
     assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    // A metric the results do not have is a usage error too, and draws
+    // nothing.
+    let res = root.path().join("res");
+    let r = mlgov(&["run", s(&sc), "--out", s(&res), "--no-plots", "--quiet"]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    let r = mlgov(&["plot", s(&res), "--metric", "nonsense"]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("unknown metric `nonsense`"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(!res.join("charts").exists(), "nothing drawn");
 }
 
 /// Guarantee 2: work beyond the limits is refused up front with its size and

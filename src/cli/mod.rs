@@ -90,13 +90,18 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 }
 
 /// The exit status of a failed command: 2 for a usage error (a [`Usage`]
-/// or an engine's invalid argument), 1 otherwise.
+/// an engine's invalid argument, or a metric asked for that the results do
+/// not have), 1 otherwise.
 pub fn exit_status(err: &anyhow::Error) -> u8 {
     let bad_argument = err.chain().any(|e| {
         e.is::<Usage>()
             || matches!(
                 e.downcast_ref::<ExperimentError>(),
                 Some(ExperimentError::InvalidArgument { .. })
+            )
+            || matches!(
+                e.downcast_ref::<mlgov::report::ReportError>(),
+                Some(mlgov::report::ReportError::UnknownMetric { .. })
             )
     });
     if bad_argument { 2 } else { 1 }
