@@ -33,6 +33,9 @@ enum Command {
     Simulate(cli::simulate::SimulateArgs),
     /// Run a Monte Carlo experiment: all configurations x replications.
     Run(cli::run::RunArgs),
+    /// Write a design file (lhs, sobol, morris or factorial) over the
+    /// scenario's uncertain parameters, for `run --design`.
+    Design(cli::design::DesignArgs),
     /// Merge the output directories of shards into one result.
     Merge(cli::run::MergeArgs),
     /// Redraw the charts of a results directory from its CSV files.
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cli::check::execute(a),
         Command::Simulate(a) => cli::simulate::execute(a),
         Command::Run(a) => cli::run::execute_run(a),
+        Command::Design(a) => cli::design::execute(a),
         Command::Merge(a) => cli::run::execute_merge(a),
         Command::Plot(a) => cli::plot::execute(a),
         Command::Sensitivity(a) => cli::sensitivity::execute(a),

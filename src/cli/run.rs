@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Master seed (overrides the scenario).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run the rows of a design file (CSV: one column per scenario parameter
+    /// path, one row per point), each as a configuration.
+    #[arg(long)]
+    pub design: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -87,10 +91,19 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
 /// Runs `mlgov run`.
 pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
     run_options(&args)?;
-    let scenario = match super::load_scenario(&args.scenario) {
+    let mut scenario = match super::load_scenario(&args.scenario) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
+    if let Some(path) = &args.design {
+        match scenario.with_design_file(path) {
+            Ok(s) => scenario = s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
     run_with(scenario.experiment(), &args)
 }
 

@@ -68,6 +68,7 @@ pub use error::ExperimentError;
 pub use finals::TIME_TO_EVENT_COLUMNS;
 pub use lock::{DirLock, LOCK_FILE};
 pub use merge::merge_results;
+pub(crate) use output::num;
 pub use output::{
     COMPARISON_COLUMNS, RUN_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results,
     runs_columns,

@@ -28,11 +28,13 @@
 //! ```
 
 mod check;
+mod design;
 mod param;
 mod space;
 mod spec;
 
 pub use check::Problem;
+pub use design::{Design, DesignMethod, MAX_DESIGN_ROWS, make_design};
 pub use param::{Dist, Param, Range};
 pub use space::ScenarioSpace;
 pub use spec::*;
@@ -86,8 +88,10 @@ pub struct ConfigSpec {
     pub spec: ScenarioSpec,
     /// What sets this configuration apart, as input columns of `runs.csv`:
     /// `variant` (the variant's name, when the scenario has variants),
-    /// `governance.assignment` (when `[experiment] assignments` is given)
-    /// and each grid path with its level, in that order.
+    /// `governance.assignment` (when `[experiment] assignments` is given),
+    /// each grid path with its level, and with a design
+    /// ([`Scenario::with_design`]) `design_row` and each design column with
+    /// the row's value, in that order.
     pub factors: Vec<(String, InputValue)>,
 }
 
@@ -102,6 +106,10 @@ pub struct Scenario {
     pub hash: String,
     configs: Vec<ConfigSpec>,
     baseline: usize,
+    /// The TOML tree as written (configurations are built from it).
+    tree: Value,
+    /// The hash of the design file run with it ([`Scenario::with_design`]).
+    design: Option<String>,
 }
 
 impl Scenario {
@@ -159,7 +167,7 @@ impl Scenario {
             return Err(fail(problems));
         };
         let known = problems.clone();
-        let configs = expand(&user, &base, &known, &mut problems);
+        let configs = expand(&user, &base, &known, &mut problems, None);
         // A problem of a variant or grid path shows in every configuration
         // built from it: report it once.
         let mut seen: Vec<Problem> = Vec::new();
@@ -200,6 +208,133 @@ impl Scenario {
             hash: format!("{:016x}", fnv1a(text.as_bytes())),
             configs,
             baseline,
+            tree: user,
+            design: None,
+        })
+    }
+
+    /// This scenario run at the points of an external design: every
+    /// configuration (variant × assignment × grid combination) at every row
+    /// of `design`, with the row's values set at its columns' parameter
+    /// paths (after the variant and the grid). Configuration names end in
+    /// `row=K` (1-based; the whole name is `row=K` when the scenario has one
+    /// configuration); the baseline is row 1 of the scenario's baseline.
+    ///
+    /// Refused, with every problem at once: a column that is not a
+    /// parameter path of the scenario (with the nearest path), a grid path,
+    /// and a value outside its parameter's range or that makes a
+    /// configuration invalid, naming the row and column.
+    ///
+    /// ```
+    /// use mlgov::scenario::{Design, Scenario};
+    /// let s = Scenario::from_toml("[partnership]\nfairness = { dist = \"uniform\", low = 0.4, high = 0.8 }", "s.toml").unwrap();
+    /// let d = Design::parse(b"partnership.fairness,governance.silos\n0.5,2\n0.7,4\n", "d.csv").unwrap();
+    /// let runs = s.with_design(&d).unwrap();
+    /// assert_eq!(runs.configurations().len(), 2);
+    /// assert_eq!(runs.configurations()[1].name, "row=2");
+    /// let bad = Design::parse(b"partnership.fairnes,governance.silos\n0.5,-2\n", "d.csv").unwrap();
+    /// let err = s.with_design(&bad).unwrap_err().to_string();
+    /// assert!(err.contains("column `partnership.fairnes`: is not a parameter"));
+    /// assert!(err.contains("row 1, column `governance.silos`: must be in"));
+    /// ```
+    pub fn with_design(&self, design: &Design) -> Result<Scenario, ScenarioError> {
+        self.build_with_design(design, Vec::new())
+    }
+
+    /// [`Scenario::with_design`] with the design read from a CSV file; every
+    /// problem of the file (cells that are not numbers, rows of the wrong
+    /// length) and of its columns and values is reported at once.
+    pub fn with_design_file(&self, path: &Path) -> Result<Scenario, ScenarioError> {
+        let bytes = design::read_bytes(path)?;
+        let (design, problems) = Design::parse_lenient(&bytes, &path.display().to_string());
+        if design.columns.is_empty() {
+            return Err(ScenarioError {
+                file: design.file,
+                problems,
+            });
+        }
+        self.build_with_design(&design, problems)
+    }
+
+    fn build_with_design(
+        &self,
+        design: &Design,
+        mut problems: Vec<Problem>,
+    ) -> Result<Scenario, ScenarioError> {
+        let fail = |problems: Vec<Problem>| ScenarioError {
+            file: design.file.clone(),
+            problems,
+        };
+        let mut paths: Vec<String> = Vec::new();
+        let mut ranges: std::collections::HashMap<String, Range> = Default::default();
+        for c in &self.configs {
+            let mut spec = c.spec.clone();
+            spec.for_each_param(&mut |slot| {
+                if let std::collections::hash_map::Entry::Vacant(e) = ranges.entry(slot.path) {
+                    paths.push(e.key().clone());
+                    e.insert(slot.range);
+                }
+            });
+        }
+        for column in &design.columns {
+            let at = format!("column `{column}`");
+            if self.spec.experiment.grid.contains_key(column) {
+                problems.push(problem(
+                    at,
+                    "is a path of [experiment] grid: set a parameter in the grid or in the design, not both",
+                ));
+            } else if !ranges.contains_key(column) {
+                let hint = suggest(column, paths.iter())
+                    .map(|p| format!(" (did you mean `{p}`?)"))
+                    .unwrap_or_default();
+                problems.push(problem(
+                    at,
+                    format!("is not a parameter of the scenario{hint}; columns are scenario parameter paths such as `partnership.fairness`"),
+                ));
+            }
+        }
+        for (i, row) in design.rows.iter().enumerate() {
+            for (column, v) in design.columns.iter().zip(row) {
+                // NaN: a cell already reported as not a number.
+                if let Some(range) = ranges.get(column)
+                    && !v.is_nan()
+                    && !range.contains(*v)
+                {
+                    problems.push(problem(
+                        format!("row {}, column `{column}`", i + 1),
+                        format!("must be in {range}, got {v}"),
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(fail(problems));
+        }
+        let configs = expand(&self.tree, &self.spec, &[], &mut problems, Some(design));
+        let mut seen: Vec<Problem> = Vec::new();
+        problems.retain(|p| {
+            let first = !seen.contains(p);
+            if first {
+                seen.push(p.clone());
+            }
+            first
+        });
+        if !problems.is_empty() {
+            return Err(fail(problems));
+        }
+        let base = &self.configs[self.baseline].name;
+        let baseline = configs
+            .iter()
+            .position(|c| c.name == format!("{base}/row=1") || (c.name == "row=1"))
+            .unwrap_or(0);
+        Ok(Scenario {
+            file: self.file.clone(),
+            spec: self.spec.clone(),
+            hash: self.hash.clone(),
+            configs,
+            baseline,
+            tree: self.tree.clone(),
+            design: Some(design.hash.clone()),
         })
     }
 
@@ -317,7 +452,12 @@ impl Scenario {
             replications: self.spec.experiment.replications,
             months: self.spec.experiment.months,
             seed: self.spec.experiment.seed,
-            identity: format!("{}:{}", self.spec.scenario.name, self.hash),
+            identity: match &self.design {
+                Some(design) => {
+                    format!("{}:{} design:{design}", self.spec.scenario.name, self.hash)
+                }
+                None => format!("{}:{}", self.spec.scenario.name, self.hash),
+            },
             scenario_name: self.spec.scenario.name.clone(),
         }
     }
@@ -579,6 +719,7 @@ fn expand(
     base: &ScenarioSpec,
     known: &[Problem],
     problems: &mut Vec<Problem>,
+    design: Option<&Design>,
 ) -> Vec<ConfigSpec> {
     let mut bare = user.clone();
     if let Some(t) = bare.as_table_mut() {
@@ -620,10 +761,17 @@ fn expand(
     let grid = base.experiment.grid.iter().fold(1u128, |n, (_, values)| {
         n.saturating_mul(values.len() as u128)
     });
+    let rows = design.map_or(1, |d| d.rows.len()) as u128;
     let total = variants
         .saturating_mul(assignments.len() as u128)
-        .saturating_mul(grid);
+        .saturating_mul(grid)
+        .saturating_mul(rows);
     if total > MAX_CONFIGURATIONS as u128 {
+        let by_design = if design.is_some() {
+            format!(" × {rows} design rows")
+        } else {
+            String::new()
+        };
         problems.push(problem(
             if grid > 1 {
                 "experiment.grid"
@@ -632,12 +780,22 @@ fn expand(
             },
             format!(
                 "gives {total} configurations ({variants} variants × {} assignments × {grid} grid \
-                 combinations), more than the limit of {MAX_CONFIGURATIONS}",
+                 combinations{by_design}), more than the limit of {MAX_CONFIGURATIONS}",
                 assignments.len()
             ),
         ));
         return Vec::new();
     }
+    // Level 4: the rows of an external design (one pass without a design).
+    let design_rows: Vec<Option<(usize, &[f64])>> = match design {
+        Some(d) => d
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Some((i + 1, r.as_slice())))
+            .collect(),
+        None => vec![None],
+    };
     // Level 3: grid (every combination, first path varying slowest).
     let mut combos: Vec<Vec<(String, f64)>> = vec![vec![]];
     for (path, values) in &base.experiment.grid {
@@ -687,26 +845,55 @@ fn expand(
                 if !ok {
                     continue;
                 }
-                let name = if parts.is_empty() {
-                    base.scenario.name.clone()
-                } else {
-                    parts.join("/")
-                };
-                let label = if vname.is_empty() {
-                    if combo.is_empty() {
-                        String::new()
+                for row in &design_rows {
+                    let (mut t, mut parts, mut factors) =
+                        (t.clone(), parts.clone(), factors.clone());
+                    let mut row_ok = true;
+                    let mut label = if vname.is_empty() {
+                        if combo.is_empty() {
+                            String::new()
+                        } else {
+                            format!("configuration {}", parts.join("/"))
+                        }
                     } else {
-                        format!("configuration {name}")
+                        format!("variants.{vname}")
+                    };
+                    if let (Some((k, values)), Some(d)) = (row, design) {
+                        for (path, v) in d.columns.iter().zip(values.iter()) {
+                            if let Err(e) = set_path(&mut t, path, Value::Float(*v)) {
+                                problems.push(problem(format!("row {k}, column `{path}`"), e));
+                                row_ok = false;
+                            }
+                        }
+                        parts.push(format!("row={k}"));
+                        factors.push(("design_row".into(), InputValue::Number(*k as f64)));
+                        factors.extend(
+                            d.columns
+                                .iter()
+                                .zip(values.iter())
+                                .map(|(path, v)| (path.clone(), InputValue::Number(*v))),
+                        );
+                        label = if label.is_empty() {
+                            format!("row {k}")
+                        } else {
+                            format!("{label}, row {k}")
+                        };
                     }
-                } else {
-                    format!("variants.{vname}")
-                };
-                if let Some(spec) = checked_spec(&t, &label, known, problems) {
-                    out.push(ConfigSpec {
-                        name,
-                        spec,
-                        factors,
-                    });
+                    if !row_ok {
+                        continue;
+                    }
+                    let name = if parts.is_empty() {
+                        base.scenario.name.clone()
+                    } else {
+                        parts.join("/")
+                    };
+                    if let Some(spec) = checked_spec(&t, &label, known, problems) {
+                        out.push(ConfigSpec {
+                            name,
+                            spec,
+                            factors,
+                        });
+                    }
                 }
             }
         }
