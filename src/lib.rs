@@ -92,6 +92,7 @@ pub mod analysis;
 pub mod assess;
 pub mod examples;
 pub mod experiment;
+pub mod explorer;
 pub mod governance;
 pub mod input;
 pub mod partnership;

@@ -42,6 +42,9 @@ enum Command {
     Plot(cli::plot::PlotArgs),
     /// Sensitivity analysis (Morris or Sobol) over the uncertain parameters.
     Sensitivity(cli::sensitivity::SensitivityArgs),
+    /// Serve the Lloyd explorer, an interactive teaching page, on a local
+    /// web address.
+    Serve(cli::serve::ServeArgs),
     /// Write a starter scenario, or one of the example scenarios.
     Init(cli::init::InitArgs),
     /// List the example scenarios and Rust examples, one line each.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => cli::run::execute_merge(a),
         Command::Plot(a) => cli::plot::execute(a),
         Command::Sensitivity(a) => cli::sensitivity::execute(a),
+        Command::Serve(a) => cli::serve::execute(a),
         Command::Init(a) => cli::init::execute(a),
         Command::Examples => cli::init::list(),
         Command::Assess(a) => cli::assess::execute(a),

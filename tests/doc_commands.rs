@@ -21,6 +21,8 @@
 
 #![cfg(unix)]
 
+mod explorer_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -191,6 +193,47 @@ fn cap(args: &mut Vec<String>, flag: &str, cap: u64) {
     }
 }
 
+/// `mlgov serve` runs until stopped: it is started on a free port (any
+/// `--port` given is replaced by 0), must print the address it serves, and
+/// that address must answer with the page; then it is stopped.
+fn serve_once(c: &DocCommand, mut command: Command, dir: &Path, mut args: Vec<String>) {
+    use std::io::{BufRead, Read, Write};
+    if let Some(i) = args.iter().position(|a| a == "--port") {
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    args.extend(["--port".to_string(), "0".to_string()]);
+    let mut child = command
+        .current_dir(dir)
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = explorer_support::address_in(&line);
+    let page = addr.as_ref().map(|addr| {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        page.is_some_and(|p| p.starts_with("HTTP/1.1 200") && p.contains("Lloyd explorer")),
+        "{}:{}: `{}` printed {line:?} and did not serve the page",
+        c.file,
+        c.line,
+        c.text
+    );
+}
+
 /// Where the commands of a file are run.
 enum Place<'a> {
     /// A folder beside the repository: `mlgov` is the binary under test.
@@ -238,6 +281,11 @@ fn run_file(file: &str, place: &Place) -> usize {
             }
             Some("sensitivity") => cap(&mut args, "--replications", 2),
             _ => {}
+        }
+        if args.first().map(String::as_str) == Some("serve") {
+            serve_once(&c, command, dir, args);
+            ran += 1;
+            continue;
         }
         let out = command.current_dir(dir).args(&args).output().unwrap();
         if let Some(file) = &c.stdout_to {

@@ -10,6 +10,7 @@ pub mod plot;
 pub mod run;
 pub mod say;
 pub mod sensitivity;
+pub mod serve;
 pub mod simulate;
 
 use mlgov::experiment::{DirLock, ExperimentError};

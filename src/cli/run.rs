@@ -206,7 +206,7 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
 /// command then prints the `--resume` command and exits with 128 + the
 /// signal number (130, 143). A second signal ends the process at once (the
 /// default action), which is also safe: the last checkpoint is kept.
-mod interrupt {
+pub mod interrupt {
     use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
     static STOP: AtomicBool = AtomicBool::new(false);
