@@ -36,6 +36,7 @@ mod csvread;
 mod data;
 mod error;
 mod grid;
+mod handout;
 mod render;
 mod scatter;
 mod sensitivity;
@@ -181,6 +182,17 @@ pub fn render_sensitivity(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>
         Ok(())
     })?;
     Ok(written)
+}
+
+/// The stem of the handout's files (`mlgov plot --handout`).
+pub const HANDOUT_STEM: &str = "lloyd_functions_handout";
+
+/// Draws the one-page handout of Lloyd's functions-by-levels picture
+/// (slide 16) in memory: an A4 page (1240 × 1754 pixels, 150 dpi) with an
+/// example path (`N-R-L`), how to read it, and two empty grids for students.
+/// It needs no results; write it with [`RenderedChart::write_to`].
+pub fn render_handout() -> Result<RenderedChart, ReportError> {
+    render::render(HANDOUT_STEM, &handout::Handout)
 }
 
 /// Draws the experiment charts of `results` in memory, without writing
