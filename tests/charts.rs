@@ -3,8 +3,8 @@
 //! comes out byte-identical when drawn twice.
 
 use mlgov::report::{
-    ChartKind, PlotOptions, RenderedChart, ReportError, Results, Sensitivity, render_all,
-    render_in_memory, render_sensitivity, render_sensitivity_in_memory,
+    ChartKind, PlotOptions, RenderedChart, ReportError, Results, Sensitivity, layout_problems,
+    render_all, render_in_memory, render_sensitivity, render_sensitivity_in_memory,
 };
 use std::path::{Path, PathBuf};
 
@@ -68,6 +68,15 @@ fn check_chart(chart: &RenderedChart) {
     );
     assert!(chart.svg.starts_with("<svg"), "{} SVG", chart.stem);
     assert!(chart.svg.contains("DejaVu Sans"));
+    // All text inside the canvas, no two pieces of text overlapping.
+    let problems = layout_problems(&chart.svg);
+    assert!(
+        problems.is_empty(),
+        "{}: {} text problems:\n{}",
+        chart.stem,
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 fn find<'a>(charts: &'a [RenderedChart], stem: &str) -> &'a RenderedChart {
@@ -110,18 +119,34 @@ fn lloyd27_draws_every_chart() {
     assert!(!grid.svg.contains("n/a"), "all 27 codes are present");
 
     let typology = find(&charts, "typology");
-    for text in [
-        "empowerment",
-        "service delivery",
-        "Local partnerships",
-        "Quasi-public service",
-        "umbrella bodies",
-        "Complex hybrid forms",
-        "Social economy",
-        "Level 1 (base capacity)",
-    ] {
-        assert!(typology.svg.contains(text), "typology lacks `{text}`");
+    assert!(typology.svg.contains("empowerment"));
+    assert!(typology.svg.contains("service delivery"));
+    // Every type the classifier knows is named on the chart (its name may
+    // be wrapped over lines), and the footnote gives its thresholds.
+    for t in mlgov::assess::Typology::ALL {
+        let first_word = t.name().split(' ').next().unwrap();
+        let mut c = first_word.chars();
+        let capitalised = c.next().unwrap().to_uppercase().collect::<String>() + c.as_str();
+        assert!(
+            typology.svg.contains(&capitalised),
+            "typology lacks `{}`",
+            t.name()
+        );
     }
+    assert!(
+        !typology.svg.contains("Social economy"),
+        "not a type of the classifier"
+    );
+    assert!(
+        typology
+            .svg
+            .contains(&format!("high at {}", mlgov::assess::HIGH))
+    );
+    // The default metric's grid is written under both names.
+    assert_eq!(
+        find(&charts, "lloyd_grid").svg,
+        find(&charts, "lloyd_grid_trust_mean").svg
+    );
 
     let trust = find(&charts, "trajectories_trust_mean");
     assert!(trust.svg.contains("month"));
@@ -146,9 +171,11 @@ fn grid_metric_can_be_chosen_and_unknown_is_an_error() {
         .with_grid_metric("fit")
         .with_only([ChartKind::LloydGrid]);
     let charts = render_in_memory(&results, &opts).unwrap();
+    // Another metric's grid is named after it (so grids of several metrics
+    // sit side by side), and `lloyd_grid` stays the default metric's.
     assert_eq!(charts.len(), 1);
     assert!(
-        find(&charts, "lloyd_grid")
+        find(&charts, "lloyd_grid_fit")
             .svg
             .contains("fit to local needs")
     );
@@ -346,5 +373,95 @@ fn phase_shares_are_one_stacked_chart() {
         assert!(phase.svg.contains(name), "legend lacks {name}");
         let stem = format!("trajectories_phase_{name}");
         assert!(charts.iter().all(|c| c.stem != stem), "{stem} drawn");
+    }
+}
+
+/// The charts of a real run of the Lloyd grid scenario (27 configurations,
+/// few replications), as `mlgov run` draws them: every SVG keeps its text
+/// inside the canvas and no two pieces of text overlap; each configuration
+/// has the colour the manifest records on the trajectory, comparison,
+/// typology and trade-off charts; and the typology column of summary.csv
+/// is the classifier's type of each configuration's means.
+#[test]
+fn charts_of_a_real_run_keep_their_text_apart_and_their_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lloyd");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/lloyd_grid.toml");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_mlgov"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["--replications", "4", "--threads", "1", "--quiet", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut svgs = 0;
+    for entry in std::fs::read_dir(out.join("charts")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("svg") {
+            continue;
+        }
+        svgs += 1;
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let problems = layout_problems(&svg);
+        assert!(
+            problems.is_empty(),
+            "{}: {} text problems:\n{}",
+            path.display(),
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+    assert!(svgs >= 15, "only {svgs} charts");
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let colours = manifest["colours"]
+        .as_object()
+        .expect("colours in the manifest");
+    let configurations = manifest["configurations"].as_array().unwrap();
+    assert_eq!(colours.len(), configurations.len());
+    let baseline = manifest["baseline"].as_str().unwrap();
+    assert_eq!(colours[baseline], "#000000");
+    // Each highlighted configuration's line has its recorded colour, and
+    // its typology point the same colour.
+    let trust = std::fs::read_to_string(out.join("charts/trajectories_trust_mean.svg")).unwrap();
+    let typology = std::fs::read_to_string(out.join("charts/typology.svg")).unwrap();
+    let mut checked = 0;
+    for (name, colour) in colours {
+        let colour = colour.as_str().unwrap().to_ascii_uppercase();
+        if name != baseline && trust.contains(&format!(">\n{name}\n</text>")) {
+            assert!(
+                trust.contains(&colour),
+                "{name}: {colour} not on the trajectories"
+            );
+            assert!(
+                typology.contains(&colour),
+                "{name}: {colour} not on the typology"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 2,
+        "highlighted configurations checked: {checked}"
+    );
+
+    // The typology column: the classifier's type of the two means.
+    let results = Results::load(&out).unwrap();
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    assert_eq!(header.last(), Some(&"typology"));
+    for c in &results.configurations {
+        let mean = |m: &str| results.estimate(c, m).unwrap().mean.unwrap();
+        let expected = mlgov::assess::classify(mean("empowerment"), mean("service_delivery"));
+        let rows: Vec<&str> = summary
+            .lines()
+            .filter(|l| l.starts_with(&format!("{c},")))
+            .collect();
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert!(row.ends_with(&format!(",{}", expected.name())), "{row}");
+        }
     }
 }

@@ -204,6 +204,29 @@ fn cli_plot_reports_errors_and_lists_files() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("lloyd_grid.png"), "{stdout}");
-    assert!(stdout.contains("lloyd_grid.svg"), "{stdout}");
+    assert!(stdout.contains("lloyd_grid_fit.png"), "{stdout}");
+    assert!(stdout.contains("lloyd_grid_fit.svg"), "{stdout}");
+    assert!(!stdout.contains("lloyd_grid.png"), "{stdout}");
+
+    // A grid of another metric sits beside it; the default metric's grid
+    // is also `lloyd_grid`.
+    let out = Command::new(bin)
+        .args(["plot", "--metric", "delivery_total"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = Command::new(bin)
+        .arg("plot")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for name in [
+        "lloyd_grid_fit.png",
+        "lloyd_grid_delivery_total.png",
+        "lloyd_grid.png",
+    ] {
+        assert!(dir.path().join("charts").join(name).exists(), "no {name}");
+    }
 }

@@ -91,6 +91,7 @@ pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         replications,
         scenario.spec.experiment.seed,
         &args,
+        (&scenario.spec.scenario.name, &config.name),
     )
 }
 
@@ -136,6 +137,7 @@ pub fn run_with<M, S>(
     replications: u64,
     seed: u64,
     args: &SensitivityArgs,
+    (scenario_name, configuration): (&str, &str),
 ) -> anyhow::Result<ExitCode>
 where
     M: Model,
@@ -190,6 +192,22 @@ where
     bar.finish_and_clear();
     let path = result.write_csv(&args.out)?;
     say!("wrote {}", path.display());
+    // What was analysed, for the chart's subtitle (and the reader).
+    let about = mlgov::report::SensitivityAbout {
+        method: method.to_string(),
+        scenario: scenario_name.to_string(),
+        configuration: configuration.to_string(),
+        samples: args.samples as u64,
+        replications,
+        months: u64::from(months),
+        seed: settings.seed,
+        mlgov_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let about_path = args.out.join(mlgov::report::SensitivityAbout::FILE);
+    let mut text = serde_json::to_string_pretty(&about)?;
+    text.push('\n');
+    mlgov::report::write_atomic(&about_path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", about_path.display()))?;
 
     let charts = super::charts::draw(&args.out, false, |opts| {
         mlgov::report::render_sensitivity(&args.out, opts)
@@ -298,7 +316,7 @@ mod tests {
             ),
         ] {
             let a = args(method, samples, dir.path().join(method));
-            let code = run_with(&Drift, &Space(2), 6, 3, 1, &a).unwrap();
+            let code = run_with(&Drift, &Space(2), 6, 3, 1, &a, ("drift", "only")).unwrap();
             assert_eq!(code, ExitCode::SUCCESS);
             let text =
                 std::fs::read_to_string(dir.path().join(method).join("sensitivity.csv")).unwrap();
@@ -313,7 +331,10 @@ mod tests {
     fn run_with_refuses_bad_flags_and_spaces() {
         let out = PathBuf::from("unused");
         let err = |a: &SensitivityArgs, k: usize| {
-            format!("{:#}", run_with(&Drift, &Space(k), 6, 1, 1, a).unwrap_err())
+            format!(
+                "{:#}",
+                run_with(&Drift, &Space(k), 6, 1, 1, a, ("drift", "only")).unwrap_err()
+            )
         };
         let e = err(&args("fast", 10, out.clone()), 2);
         assert!(

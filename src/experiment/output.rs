@@ -40,7 +40,12 @@ const RESULT_FILES: [&str; 6] = [
 ];
 
 /// The columns of `summary.csv`: one row per configuration × final metric.
-pub const SUMMARY_COLUMNS: [&str; 15] = [
+///
+/// `typology` (last) is the configuration's type in Lloyd's typology of
+/// partnerships ([`crate::assess::classify`] of its mean `empowerment` and
+/// `service_delivery`), the same on each of its rows, and empty for models
+/// without those two metrics.
+pub const SUMMARY_COLUMNS: [&str; 16] = [
     "configuration",
     "metric",
     "kind",
@@ -56,6 +61,7 @@ pub const SUMMARY_COLUMNS: [&str; 15] = [
     "p75",
     "p95",
     "note",
+    "typology",
 ];
 
 /// The columns of `comparisons.csv`: one row per configuration other than
@@ -220,11 +226,20 @@ pub(crate) fn write_tables(
         .iter()
         .enumerate()
         .flat_map(|(c, name)| {
-            metrics.iter().enumerate().map(move |(m, metric)| {
-                let mut row = vec![name.clone(), metric.clone()];
-                row.extend(finals::summary_cells(info, agg, runs, c, m));
-                row
-            })
+            let mut rows: Vec<Vec<String>> = metrics
+                .iter()
+                .enumerate()
+                .map(|(m, metric)| {
+                    let mut row = vec![name.clone(), metric.clone()];
+                    row.extend(finals::summary_cells(info, agg, runs, c, m));
+                    row
+                })
+                .collect();
+            let kind = typology_of(metrics, &rows);
+            for row in &mut rows {
+                row.push(kind.clone());
+            }
+            rows
         });
     write_table(dir, SUMMARY, &SUMMARY_COLUMNS, summary)?;
 
@@ -307,6 +322,24 @@ pub(crate) fn write_tables(
     write_table(dir, TRAJECTORIES, &TRAJECTORY_COLUMNS, trajectories)
 }
 
+/// The typology cell of one configuration's summary rows: the type of its
+/// mean `empowerment` and `service_delivery` (read back from the rows'
+/// `mean` cells, which round-trip exactly), or empty when either is missing.
+fn typology_of(metrics: &[String], rows: &[Vec<String>]) -> String {
+    let mean_at = SUMMARY_COLUMNS
+        .iter()
+        .position(|c| *c == "mean")
+        .expect("summary has a mean column");
+    let mean = |metric: &str| -> Option<f64> {
+        let m = metrics.iter().position(|x| x == metric)?;
+        rows.get(m)?.get(mean_at)?.parse().ok()
+    };
+    match (mean("empowerment"), mean("service_delivery")) {
+        (Some(e), Some(d)) => crate::assess::classify(e, d).name().to_string(),
+        _ => String::new(),
+    }
+}
+
 /// How quantiles are estimated, as recorded in the manifest.
 pub(crate) fn quantile_method() -> String {
     format!(
@@ -315,6 +348,21 @@ pub(crate) fn quantile_method() -> String {
          (Masson, Rim & Lee 2019), relative accuracy {RELATIVE_ACCURACY}, estimating the same rank, \
          clamped to [min, max]; counts: exact"
     )
+}
+
+/// Configuration colours, written as a JSON object in configuration order.
+#[derive(Debug)]
+pub(crate) struct Colours(pub Vec<(String, String)>);
+
+impl Serialize for Colours {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, colour) in &self.0 {
+            map.serialize_entry(name, colour)?;
+        }
+        map.end()
+    }
 }
 
 /// `manifest.json`: the one output that may differ between equivalent runs
@@ -333,6 +381,8 @@ pub(crate) struct Manifest {
     pub final_metrics: Vec<String>,
     pub final_metric_kinds: Vec<&'static str>,
     pub observable_kinds: Vec<String>,
+    /// Each configuration's colour on the charts, in configuration order.
+    pub colours: Colours,
     pub threads: Option<usize>,
     pub shard: Option<String>,
     pub elapsed_seconds: f64,
@@ -356,6 +406,10 @@ impl Manifest {
             final_metrics: info.final_metrics.clone(),
             final_metric_kinds: info.final_kinds.iter().map(|k| k.name()).collect(),
             observable_kinds: info.observable_kinds.iter().map(|k| k.name()).collect(),
+            colours: Colours(crate::report::configuration_colours(
+                &info.configurations,
+                Some(info.configurations[info.baseline].as_str()),
+            )),
             threads,
             shard: info.shard.map(|s| s.to_string()),
             elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,

@@ -5,12 +5,13 @@
 //!   diamond with a dashed line at its value;
 //! - `differences`: the paired differences from the baseline
 //!   (`comparisons.csv`), with a line at zero, coloured by whether the whole
-//!   interval lies above or below zero.
+//!   interval lies on the metric's better or worse side of zero (a cost
+//!   increase is worse).
 
 use super::axes::{DotRow, Reference, dot_panel};
 use super::data::Results;
-use super::render::{Draw, DrawResult, footnote, frame};
-use super::style::{self, BASELINE, BLUE, MUTED, VERMILLION};
+use super::render::{Draw, DrawResult, footnote, footnote_room, frame};
+use super::style::{self, BLUE, Direction, MUTED, VERMILLION};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -93,7 +94,7 @@ impl Comparison {
                     label: style::truncate(c, NAME_CHARS),
                     value,
                     interval: e.ci_low.zip(e.ci_high),
-                    colour: if is_base { BASELINE } else { BLUE },
+                    colour: results.colour(c),
                     emphasis: is_base,
                 });
             }
@@ -140,6 +141,7 @@ impl Comparison {
         };
         let mut panels = Vec::new();
         for metric in panel_metrics(&available) {
+            let direction = style::direction(&metric);
             let mut rows: Vec<DotRow> = results
                 .differences
                 .iter()
@@ -147,11 +149,7 @@ impl Comparison {
                 .filter_map(|d| {
                     let value = d.mean?;
                     let interval = d.ci_low.zip(d.ci_high);
-                    let colour = match interval {
-                        Some((lo, _)) if lo > 0.0 => BLUE,
-                        Some((_, hi)) if hi < 0.0 => VERMILLION,
-                        _ => MUTED,
-                    };
+                    let colour = difference_colour(direction, interval);
                     Some(DotRow {
                         label: style::truncate(&d.configuration, NAME_CHARS),
                         value,
@@ -165,8 +163,13 @@ impl Comparison {
                 continue;
             }
             sort_rows(&mut rows);
+            let better = match direction {
+                Some(Direction::HigherIsBetter) => " · higher is better",
+                Some(Direction::LowerIsBetter) => " · lower is better",
+                None => "",
+            };
             panels.push(Panel {
-                title: style::metric_name(&metric),
+                title: format!("{}{better}", style::metric_name(&metric)),
                 x_desc: format!("difference in {}", style::metric_label(&metric)),
                 rows,
                 reference: Some(Reference {
@@ -185,9 +188,11 @@ impl Comparison {
         Some(Comparison {
             title: format!("Paired differences from the baseline `{baseline}` (mean and 95% CI)"),
             subtitle: results.subtitle(),
-            note: "Blue: whole interval above zero · vermillion: whole interval below zero · \
-                   grey: interval includes zero. Paired: each replication uses the same random \
-                   numbers in every configuration."
+            note: "Blue: better than the baseline (the whole interval on the better side of \
+                   zero: above for a metric where higher is better, below for one where lower is \
+                   better, such as a cost) · vermillion: worse · grey: the interval includes \
+                   zero. Metrics without a better side: purple above zero, olive below. Paired: \
+                   each replication uses the same random numbers in every configuration."
                 .to_string(),
             label_width: label_width(results),
             panels,
@@ -209,6 +214,30 @@ impl Comparison {
         rows * ROW_HEIGHT + 150
     }
 }
+
+/// The colour of a paired difference: blue when the whole interval lies on
+/// the metric's better side of zero, vermillion on its worse side, grey when
+/// it includes zero; for a metric without a better side, purple above zero
+/// and olive below.
+fn difference_colour(direction: Option<Direction>, interval: Option<(f64, f64)>) -> RGBColor {
+    let side = match interval {
+        Some((lo, _)) if lo > 0.0 => 1,
+        Some((_, hi)) if hi < 0.0 => -1,
+        _ => 0,
+    };
+    match (direction, side) {
+        (_, 0) => MUTED,
+        (Some(Direction::HigherIsBetter), 1) | (Some(Direction::LowerIsBetter), -1) => BLUE,
+        (Some(_), _) => VERMILLION,
+        (None, 1) => NEUTRAL_ABOVE,
+        (None, _) => NEUTRAL_BELOW,
+    }
+}
+
+/// Above and below zero for metrics without a better side (Tol's purple
+/// and olive).
+const NEUTRAL_ABOVE: RGBColor = style::CONFIGURATION[11];
+const NEUTRAL_BELOW: RGBColor = style::CONFIGURATION[9];
 
 /// Room for the longest (truncated) configuration name at label size.
 fn label_width(results: &Results) -> u32 {
@@ -232,7 +261,8 @@ impl Draw for Comparison {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         // Room for the footnote below, a little air left and right.
-        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 50, 30, 10);
+        let room = footnote_room(root, &self.note)?;
+        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 50 + room, 30, 10);
         let (rows, cols) = self.grid();
         let areas = body.split_evenly((rows, cols));
         for (panel, area) in self.panels.iter().zip(areas.iter()) {
@@ -246,5 +276,27 @@ impl Draw for Comparison {
             )?;
         }
         footnote(root, &self.note)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cost_increase_is_drawn_as_worse() {
+        let up = Some((1.0, 2.0));
+        let down = Some((-2.0, -1.0));
+        let lower = Some(Direction::LowerIsBetter);
+        let higher = Some(Direction::HigherIsBetter);
+        assert_eq!(style::direction("transaction_cost_total"), lower);
+        assert_eq!(style::direction("value_added_total"), higher);
+        assert_eq!(difference_colour(lower, up), VERMILLION);
+        assert_eq!(difference_colour(lower, down), BLUE);
+        assert_eq!(difference_colour(higher, up), BLUE);
+        assert_eq!(difference_colour(higher, down), VERMILLION);
+        assert_eq!(difference_colour(higher, Some((-1.0, 1.0))), MUTED);
+        assert_eq!(difference_colour(None, up), NEUTRAL_ABOVE);
+        assert_eq!(difference_colour(None, down), NEUTRAL_BELOW);
     }
 }

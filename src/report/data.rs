@@ -35,6 +35,17 @@ pub struct Manifest {
     /// names, from the manifest's `observables` and `observable_kinds`:
     /// `trajectories.csv` holds one share row `<observable>_<category>` each.
     pub categorical: Vec<(String, Vec<String>)>,
+    /// Each configuration's colour as `#rrggbb`, from the manifest's
+    /// `colours` (written by `mlgov run` and `mlgov merge`); empty for older
+    /// results, which get the same assignment computed from the order of
+    /// the configurations.
+    pub colours: Vec<(String, String)>,
+    /// The master seed.
+    pub seed: Option<u64>,
+    /// The mlgov version that wrote the results.
+    pub version: Option<String>,
+    /// The scenario's identity (name and hash of the scenario file).
+    pub identity: Option<String>,
 }
 
 impl Manifest {
@@ -110,7 +121,30 @@ impl Manifest {
                 Some((name, rest.split('|').map(str::to_string).collect()))
             })
             .collect();
+        let colours = match object.get("colours") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Object(map)) => map
+                .iter()
+                .map(|(name, value)| match value.as_str() {
+                    Some(c) if super::style::parse_hex(c).is_some() => {
+                        Ok((name.clone(), c.to_string()))
+                    }
+                    _ => Err(bad(format!(
+                        "field `colours`: the colour of `{name}` must be a string `#rrggbb`"
+                    ))),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => {
+                return Err(bad(
+                    "field `colours` must map configuration names to `#rrggbb`".to_string(),
+                ));
+            }
+        };
         Ok(Manifest {
+            colours,
+            seed: count("seed")?,
+            version: string("mlgov_version")?,
+            identity: string("identity")?,
             categorical,
             configurations,
             baseline: string("baseline")?,
@@ -331,6 +365,25 @@ impl Results {
             .get(&(configuration.to_string(), metric.to_string()))
     }
 
+    /// The colour of `configuration` on every chart: the manifest's, else
+    /// black for the baseline and the configuration palette in order for
+    /// the others.
+    pub(crate) fn colour(&self, configuration: &str) -> plotters::style::RGBColor {
+        if let Some(c) = self
+            .manifest
+            .colours
+            .iter()
+            .find(|(name, _)| name == configuration)
+            .and_then(|(_, c)| super::style::parse_hex(c))
+        {
+            return c;
+        }
+        super::style::configuration_colours(&self.configurations, self.baseline())
+            .into_iter()
+            .find(|(name, _)| name == configuration)
+            .map_or(super::style::MUTED, |(_, c)| c)
+    }
+
     /// The baseline: the manifest's, else the first configuration.
     pub fn baseline(&self) -> Option<&str> {
         self.manifest
@@ -384,13 +437,60 @@ pub struct SobolIndex {
     pub st: [Option<f64>; 3],
 }
 
-/// The content of `sensitivity.csv`.
+/// The content of `sensitivity.csv`, with what `sensitivity.json` says
+/// about the analysis when that file is beside it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sensitivity {
     /// Rows with method `morris`, in file order.
     pub morris: Vec<MorrisIndex>,
     /// Rows with method `sobol`, in file order.
     pub sobol: Vec<SobolIndex>,
+    /// The design of the analysis, from `sensitivity.json`.
+    pub about: Option<SensitivityAbout>,
+}
+
+/// `sensitivity.json`, written by `mlgov sensitivity` beside
+/// `sensitivity.csv`: what was analysed, for the chart's subtitle.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SensitivityAbout {
+    /// `morris` or `sobol`.
+    pub method: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The configuration whose uncertain parameters were varied.
+    pub configuration: String,
+    /// Morris trajectories or the Sobol base sample size N.
+    pub samples: u64,
+    /// Replications averaged at each design point.
+    pub replications: u64,
+    /// Simulated months per run.
+    pub months: u64,
+    /// The master seed.
+    pub seed: u64,
+    /// The mlgov version that ran the analysis.
+    pub mlgov_version: String,
+}
+
+impl SensitivityAbout {
+    /// The file name, beside `sensitivity.csv`.
+    pub const FILE: &'static str = "sensitivity.json";
+
+    /// The chart subtitle: method, configuration, samples, replications.
+    pub fn subtitle(&self) -> String {
+        let design = match self.method.as_str() {
+            "morris" => format!("Morris, {} trajectories", self.samples),
+            "sobol" => format!("Sobol', base sample N = {}", self.samples),
+            other => format!("{other}, {} samples", self.samples),
+        };
+        format!(
+            "{design} · configuration {} of scenario {} · {} replication{} per design point · {} months",
+            self.configuration,
+            self.scenario,
+            self.replications,
+            if self.replications == 1 { "" } else { "s" },
+            self.months
+        )
+    }
 }
 
 impl Sensitivity {
@@ -450,6 +550,16 @@ impl Sensitivity {
             return Err(ReportError::Empty {
                 path: path.to_path_buf(),
             });
+        }
+        let about = path.with_file_name(SensitivityAbout::FILE);
+        if about.exists() {
+            let text = std::fs::read_to_string(&about).map_err(|e| ReportError::io(&about, e))?;
+            out.about = Some(
+                serde_json::from_str(&text).map_err(|e| ReportError::BadFile {
+                    path: about.clone(),
+                    message: format!("line {}: {e}", e.line()),
+                })?,
+            );
         }
         Ok(out)
     }

@@ -10,7 +10,7 @@
 //! | `trajectories_<metric>` | mean over runs, month by month, with 50% and 90% bands, per observable; for a categorical observable (the phase) the stacked share of runs in each category |
 //! | `comparison` | each configuration's final metrics with 95% CIs, baseline marked |
 //! | `differences` | paired differences from the baseline with 95% CIs |
-//! | `lloyd_grid` | the 27 conceive–manage–implement assignments coloured by a metric |
+//! | `lloyd_grid_<metric>` | the 27 conceive–manage–implement assignments coloured by a metric (also `lloyd_grid` for the default metric) |
 //! | `typology` | Lloyd's empowerment / service delivery plane |
 //! | `tradeoff` | total transaction cost against total value added |
 //! | `sensitivity` | Morris μ* and σ, or Sobol S1 and ST, per metric |
@@ -37,6 +37,7 @@ mod data;
 mod error;
 mod grid;
 mod handout;
+mod layout;
 mod render;
 mod scatter;
 mod sensitivity;
@@ -48,12 +49,29 @@ mod typology;
 
 pub use atomic::write_atomic;
 pub use data::{
-    Difference, Estimate, Manifest, MonthStats, MorrisIndex, Results, Sensitivity, SobolIndex,
+    Difference, Estimate, Manifest, MonthStats, MorrisIndex, Results, Sensitivity,
+    SensitivityAbout, SobolIndex,
 };
 pub use error::ReportError;
+pub use layout::{TextBox, layout_problems, text_boxes};
 pub use render::RenderedChart;
 
 use std::path::{Path, PathBuf};
+
+/// The colour each configuration gets on every chart, as `#rrggbb`, in the
+/// order given: black for `baseline`, the others through a palette of
+/// twelve colours (the Okabe–Ito colours, then six of Paul Tol's "muted"
+/// ones), repeating after twelve. `mlgov run` and `mlgov merge` record this
+/// in `manifest.json` (`colours`), and the charts read it from there.
+pub fn configuration_colours(
+    configurations: &[String],
+    baseline: Option<&str>,
+) -> Vec<(String, String)> {
+    style::configuration_colours(configurations, baseline)
+        .into_iter()
+        .map(|(name, c)| (name, style::hex(c)))
+        .collect()
+}
 
 /// The metric that colours the Lloyd grid unless another is chosen.
 pub const DEFAULT_GRID_METRIC: &str = "net_benefit";
@@ -69,7 +87,8 @@ pub enum ChartKind {
     Comparison,
     /// `differences`: paired differences from the baseline.
     Differences,
-    /// `lloyd_grid`: the 27 assignments coloured by a metric.
+    /// `lloyd_grid_<metric>` (and `lloyd_grid` for the default metric): the
+    /// 27 assignments coloured by a metric.
     LloydGrid,
     /// `typology`: the empowerment / service delivery plane.
     Typology,
@@ -307,10 +326,20 @@ fn each_chart(
         sink(render::render("differences", &chart)?)?;
     }
     if grid::has_codes(results) && wants(ChartKind::LloydGrid) {
-        sink(render::render(
-            "lloyd_grid",
+        // `lloyd_grid_<metric>` for every metric, so grids of different
+        // metrics sit side by side; the default metric's grid is also
+        // `lloyd_grid`, as before.
+        let chart = render::render(
+            &format!("lloyd_grid_{}", file_safe(grid_metric)),
             &grid::LloydGrid::new(results, grid_metric),
-        )?)?;
+        )?;
+        let default = choose_grid_metric(results, &PlotOptions::default())?;
+        if grid_metric == default {
+            let mut plain = chart.clone();
+            plain.stem = "lloyd_grid".to_string();
+            sink(plain)?;
+        }
+        sink(chart)?;
     }
     if let Some(chart) = typology::Typology::new(results).filter(|_| wants(ChartKind::Typology)) {
         sink(render::render("typology", &chart)?)?;

@@ -143,7 +143,9 @@ pub(crate) fn frame<DB: DrawingBackend>(
     Ok(root.split_vertically(header).1)
 }
 
-/// Writes a footnote in small grey text at the bottom left of the canvas.
+/// Writes a footnote in small grey text at the bottom left of the canvas,
+/// wrapped at spaces to stay within the canvas, its last line 14 px above
+/// the bottom edge.
 pub(crate) fn footnote<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     note: &str,
@@ -154,6 +156,77 @@ pub(crate) fn footnote<DB: DrawingBackend>(
         HPos::Left,
         VPos::Bottom,
     );
-    root.draw(&Text::new(note.to_string(), (40, h as i32 - 14), st))?;
+    let lines = footnote_lines(root, note)?;
+    let n = lines.len() as i32;
+    for (k, line) in lines.into_iter().enumerate() {
+        let y = h as i32 - 14 - FOOTNOTE_LINE * (n - 1 - k as i32);
+        root.draw(&Text::new(line, (40, y), st.clone()))?;
+    }
     Ok(())
+}
+
+/// The extra room (pixels) a footnote needs beyond its first line.
+pub(crate) fn footnote_room<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    note: &str,
+) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let lines = footnote_lines(root, note)?.len().max(1) as u32;
+    Ok((lines - 1) * FOOTNOTE_LINE as u32)
+}
+
+/// `note` followed by "Not labelled (crowded): ..." with as many of the
+/// `hidden` names as fit in `max_lines` footnote lines on `root` (and
+/// "and N more" for the rest).
+pub(crate) fn note_with_hidden<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    note: &str,
+    hidden: &[String],
+    max_lines: usize,
+) -> Result<String, DrawingAreaErrorKind<DB::ErrorType>> {
+    if hidden.is_empty() {
+        return Ok(note.to_string());
+    }
+    for shown in (0..=hidden.len()).rev() {
+        let mut text = format!(
+            "{note} Not labelled (crowded): {}",
+            hidden[..shown].join(", ")
+        );
+        if shown < hidden.len() {
+            if shown > 0 {
+                text.push_str(&format!(" and {} more", hidden.len() - shown));
+            } else {
+                text = format!("{note} {} labels left out where points crowd", hidden.len());
+            }
+        }
+        text.push('.');
+        if footnote_lines(root, &text)?.len() <= max_lines || shown == 0 {
+            return Ok(text);
+        }
+    }
+    Ok(note.to_string())
+}
+
+/// Line spacing of footnotes, in pixels.
+pub(crate) const FOOTNOTE_LINE: i32 = 23;
+
+/// The lines a footnote is wrapped into on `root`.
+pub(crate) fn footnote_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    note: &str,
+) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (w, _) = root.dim_in_pixel();
+    let st = style::text(style::SMALL, style::MUTED);
+    let room = w.saturating_sub(80);
+    let mut lines: Vec<String> = Vec::new();
+    for word in note.split(' ').filter(|w| !w.is_empty()) {
+        if let Some(line) = lines.last_mut() {
+            let candidate = format!("{line} {word}");
+            if root.estimate_text_size(&candidate, &st)?.0 <= room {
+                *line = candidate;
+                continue;
+            }
+        }
+        lines.push(word.to_string());
+    }
+    Ok(lines)
 }

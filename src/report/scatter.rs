@@ -5,7 +5,7 @@
 use super::axes::{LabelPlacer, place_label};
 use super::data::Results;
 use super::render::DrawResult;
-use super::style::{self, BASELINE, BLUE, INK};
+use super::style::{self, BASELINE, INK};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -17,27 +17,46 @@ pub(crate) struct ScatterPoint {
     pub(crate) x_ci: Option<(f64, f64)>,
     pub(crate) y_ci: Option<(f64, f64)>,
     pub(crate) baseline: bool,
+    pub(crate) colour: RGBColor,
 }
 
 /// The configurations that have a mean for both metrics, in output order.
+/// Configurations with exactly the same estimates (means and intervals) are
+/// one point, labelled with all their names joined by " = ".
 pub(crate) fn points(results: &Results, x_metric: &str, y_metric: &str) -> Vec<ScatterPoint> {
     let baseline = results.baseline();
-    results
-        .configurations
-        .iter()
-        .filter_map(|c| {
-            let x = results.estimate(c, x_metric)?;
-            let y = results.estimate(c, y_metric)?;
-            Some(ScatterPoint {
-                name: c.clone(),
-                x: x.mean?,
-                y: y.mean?,
-                x_ci: x.ci_low.zip(x.ci_high),
-                y_ci: y.ci_low.zip(y.ci_high),
-                baseline: Some(c.as_str()) == baseline,
-            })
-        })
-        .collect()
+    let mut out: Vec<ScatterPoint> = Vec::new();
+    for c in &results.configurations {
+        let (Some(x), Some(y)) = (results.estimate(c, x_metric), results.estimate(c, y_metric))
+        else {
+            continue;
+        };
+        let (Some(xm), Some(ym)) = (x.mean, y.mean) else {
+            continue;
+        };
+        let p = ScatterPoint {
+            name: c.clone(),
+            x: xm,
+            y: ym,
+            x_ci: x.ci_low.zip(x.ci_high),
+            y_ci: y.ci_low.zip(y.ci_high),
+            baseline: Some(c.as_str()) == baseline,
+            colour: results.colour(c),
+        };
+        let same =
+            |q: &ScatterPoint| q.x == p.x && q.y == p.y && q.x_ci == p.x_ci && q.y_ci == p.y_ci;
+        match out.iter_mut().find(|q| same(q)) {
+            Some(q) => {
+                q.name = format!("{} = {}", q.name, p.name);
+                if p.baseline {
+                    q.baseline = true;
+                    q.colour = p.colour;
+                }
+            }
+            None => out.push(p),
+        }
+    }
+    out
 }
 
 /// The whiskers of a point in screen coordinates (horizontal, vertical).
@@ -54,8 +73,8 @@ fn whiskers(
 }
 
 /// Draws every point's whiskers (first, so no marker hides under another
-/// point's whisker), then the markers: a black diamond for the baseline, blue
-/// dots for the others. Markers and whiskers are marked as taken for labels.
+/// point's whisker), then the markers: a black diamond for the baseline, dots
+/// in each configuration's colour for the others. Markers and whiskers are marked as taken for labels.
 pub(crate) fn draw_points<DB: DrawingBackend>(
     screen: &DrawingArea<DB, Shift>,
     px: &impl Fn(f64, f64) -> (i32, i32),
@@ -64,8 +83,7 @@ pub(crate) fn draw_points<DB: DrawingBackend>(
     placer: &mut LabelPlacer,
 ) -> DrawResult<DB> {
     for p in points {
-        let colour = if p.baseline { BASELINE } else { BLUE };
-        let st = colour.mix(whisker_opacity).stroke_width(2);
+        let st = p.colour.mix(whisker_opacity).stroke_width(2);
         for (a, b) in whiskers(p, px) {
             screen.draw(&PathElement::new(vec![a, b], st))?;
         }
@@ -84,7 +102,7 @@ pub(crate) fn draw_points<DB: DrawingBackend>(
                 BASELINE.filled(),
             ))?;
         } else {
-            screen.draw(&Circle::new(at, 7, BLUE.filled()))?;
+            screen.draw(&Circle::new(at, 7, p.colour.filled()))?;
             screen.draw(&Circle::new(at, 7, WHITE.stroke_width(1)))?;
         }
     }
@@ -92,25 +110,29 @@ pub(crate) fn draw_points<DB: DrawingBackend>(
 }
 
 /// Labels the points where the placer finds room, the baseline first so it
-/// always gets a spot; returns how many labels were left out.
+/// always gets a spot; returns the names of the points left unlabelled.
 pub(crate) fn draw_labels<DB: DrawingBackend>(
     screen: &DrawingArea<DB, Shift>,
     px: &impl Fn(f64, f64) -> (i32, i32),
     points: &[ScatterPoint],
     placer: &mut LabelPlacer,
-) -> Result<usize, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut order: Vec<&ScatterPoint> = points.iter().collect();
     order.sort_by_key(|p| !p.baseline);
-    let mut hidden = 0;
+    let mut hidden = Vec::new();
     for p in order {
         let text = if p.baseline {
             style::bold(style::SMALL, INK)
         } else {
             style::text(style::SMALL, INK)
         };
-        let label = style::truncate(&p.name, 24);
+        let label = if p.name.contains(" = ") {
+            p.name.clone()
+        } else {
+            style::truncate(&p.name, 24)
+        };
         if !place_label(screen, placer, px(p.x, p.y), &label, text)? {
-            hidden += 1;
+            hidden.push(p.name.clone());
         }
     }
     Ok(hidden)

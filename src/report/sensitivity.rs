@@ -9,7 +9,7 @@
 
 use super::axes::mesh;
 use super::data::Sensitivity;
-use super::render::{Draw, DrawResult, footnote, frame, render};
+use super::render::{Draw, DrawResult, footnote, footnote_room, frame, render};
 use super::style::{self, INK, MUTED, ORANGE};
 use super::{RenderedChart, ReportError};
 use plotters::coord::Shift;
@@ -18,7 +18,6 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 /// At most this many metric panels.
 const MAX_PANELS: usize = 6;
-const NAME_CHARS: usize = 26;
 const ROW: u32 = 44;
 
 /// One parameter's bars: (value, optional interval) for the two measures.
@@ -36,6 +35,7 @@ struct Panel {
 /// A prepared sensitivity chart.
 pub(crate) struct SensitivityChart {
     title: String,
+    subtitle: String,
     measures: [&'static str; 2],
     x_desc: &'static str,
     note: &'static str,
@@ -99,6 +99,23 @@ fn group<T>(items: &[T], metric: impl Fn(&T) -> &str, bars: impl Fn(&T) -> Bars)
     panels
 }
 
+/// The subtitle from `sensitivity.json`, or nothing for an older folder.
+fn subtitle(s: &Sensitivity) -> String {
+    s.about.as_ref().map_or_else(String::new, |a| a.subtitle())
+}
+
+/// Room for the longest parameter name, drawn in full.
+fn name_width(panels: &[Panel]) -> u32 {
+    let chars = panels
+        .iter()
+        .flat_map(|p| p.rows.iter())
+        .map(|b| b.parameter.chars().count())
+        .max()
+        .unwrap_or(8) as u32;
+    // DejaVu Sans at 18 px: at most about 11 px per character.
+    (chars * 11 + 30).max(120)
+}
+
 impl SensitivityChart {
     fn morris(s: &Sensitivity) -> Self {
         let mut panels = group(
@@ -115,10 +132,12 @@ impl SensitivityChart {
         }
         SensitivityChart {
             title: "Sensitivity (Morris screening): which parameters matter".to_string(),
+            subtitle: subtitle(s),
             measures: ["μ* (importance)", "σ (interactions, non-linearity)"],
-            x_desc: "elementary effect (metric units)",
-            note: "μ*: mean absolute change of the metric per step in the parameter; σ: how much that \
-                   effect varies across the design (large σ: interactions or non-linearity).",
+            x_desc: "metric units per parameter range",
+            note: "μ* (mu_star): mean absolute elementary effect, the change of the metric per full \
+                   range of the parameter (Morris 1991), the importance; sorted by it. σ (sigma): \
+                   standard deviation of the effects; large σ means interactions or non-linearity.",
             panels,
         }
     }
@@ -127,6 +146,7 @@ impl SensitivityChart {
         let clamp = |v: [Option<f64>; 3]| (v[0].unwrap_or(0.0), v[1].zip(v[2]));
         SensitivityChart {
             title: "Sensitivity (Sobol indices): shares of output variance".to_string(),
+            subtitle: subtitle(s),
             measures: ["S1 (first order)", "ST (total order)"],
             x_desc: "share of output variance",
             note: "S1: share of variance due to the parameter alone; ST: including its interactions. \
@@ -158,13 +178,13 @@ impl Draw for SensitivityChart {
     fn size(&self) -> (u32, u32) {
         let (rows, cols) = self.grid();
         let params = self.panels.iter().map(|p| p.rows.len()).max().unwrap_or(1) as u32;
-        let width = (cols as u32 * 660 + 60).max(1200);
+        let width = (cols as u32 * (name_width(&self.panels) + 440) + 60).max(1200);
         let height = (rows as u32 * (params * ROW + 150) + 210).max(800);
         (width, height)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let body = frame(root, &self.title, "")?;
+        let body = frame(root, &self.title, &self.subtitle)?;
         // The legend for the two bars sits under the title.
         let colours = [style::BLUE, ORANGE];
         let mut x = 40;
@@ -177,7 +197,8 @@ impl Draw for SensitivityChart {
             ))?;
             x += 70 + 11 * measure.chars().count() as i32;
         }
-        let body = body.margin(40, 50, 20, 20);
+        let room = footnote_room(root, self.note)?;
+        let body = body.margin(40, 50 + room, 20, 20);
         let (rows, cols) = self.grid();
         for (panel, area) in self
             .panels
@@ -220,7 +241,7 @@ impl SensitivityChart {
             .margin_top(6)
             .margin_right(24)
             .x_label_area_size(64)
-            .y_label_area_size(250)
+            .y_label_area_size(name_width(&self.panels))
             .build_cartesian_2d(lo..hi, -0.5..n - 0.5)?;
         mesh(&mut chart, self.x_desc, "", false)?;
         let screen = area.use_screen_coord();
@@ -250,7 +271,7 @@ impl SensitivityChart {
             }
             let (lx, _) = px(lo, y);
             screen.draw(&Text::new(
-                style::truncate(&b.parameter, NAME_CHARS),
+                b.parameter.clone(),
                 (lx - 10, cy),
                 style::anchored(style::text(style::SMALL, INK), HPos::Right, VPos::Center),
             ))?;

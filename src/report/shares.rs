@@ -7,7 +7,7 @@
 //! observable (`phase_negotiate`, `phase_commit`, …).
 
 use super::data::Results;
-use super::render::{Draw, DrawResult, footnote, frame};
+use super::render::{Draw, DrawResult, footnote, footnote_room, frame};
 use super::style::{self, INK};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -115,7 +115,8 @@ impl Draw for Shares {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 46, 20, 10);
+        let room = footnote_room(root, &self.note)?;
+        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 46 + room, 20, 10);
         let (w, _) = body.dim_in_pixel();
         let (plots, legend) = body.split_horizontally(w - LEGEND_WIDTH);
         let cols = self.panels.len().min(3);

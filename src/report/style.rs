@@ -80,6 +80,92 @@ pub(crate) fn category(i: usize) -> RGBColor {
     CATEGORY[i % CATEGORY.len()]
 }
 
+/// The colours given to configurations: the six Okabe–Ito colours, then six
+/// darker colours of Paul Tol's "muted" scheme (indigo, green, wine, olive,
+/// rose, purple), which stay apart from them and from each other.
+pub(crate) const CONFIGURATION: [RGBColor; 12] = [
+    CATEGORY[0],
+    CATEGORY[1],
+    CATEGORY[2],
+    CATEGORY[3],
+    CATEGORY[4],
+    CATEGORY[5],
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0x11, 0x77, 0x33),
+    RGBColor(0x88, 0x22, 0x55),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0xCC, 0x66, 0x77),
+    RGBColor(0xAA, 0x44, 0x99),
+];
+
+/// Each configuration's colour: black for the baseline, the others through
+/// [`CONFIGURATION`] in the given order (repeating after twelve).
+pub(crate) fn configuration_colours(
+    configurations: &[String],
+    baseline: Option<&str>,
+) -> Vec<(String, RGBColor)> {
+    let mut next = 0;
+    configurations
+        .iter()
+        .map(|c| {
+            if Some(c.as_str()) == baseline {
+                (c.clone(), BASELINE)
+            } else {
+                next += 1;
+                (c.clone(), CONFIGURATION[(next - 1) % CONFIGURATION.len()])
+            }
+        })
+        .collect()
+}
+
+/// `#rrggbb`.
+pub(crate) fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// Reads `#rrggbb`.
+pub(crate) fn parse_hex(s: &str) -> Option<RGBColor> {
+    let h = s.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
+}
+
+/// Whether more of a metric is better or worse for the partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// More is better (value added, trust, fit, ...).
+    HigherIsBetter,
+    /// Less is better (costs, dispersion, time until trust).
+    LowerIsBetter,
+}
+
+/// The direction of a known metric; `None` for metrics whose good side
+/// depends on the purpose (the typology's two foci, counts) or that are
+/// unknown.
+pub(crate) fn direction(metric: &str) -> Option<Direction> {
+    use Direction::*;
+    match metric {
+        "trust_mean"
+        | "trust_min"
+        | "delivery"
+        | "delivery_total"
+        | "delivery_cumulative"
+        | "fit"
+        | "value_added"
+        | "value_added_total"
+        | "value_added_cumulative"
+        | "survival"
+        | "net_benefit"
+        | "equity" => Some(HigherIsBetter),
+        "vision_dispersion"
+        | "transaction_cost"
+        | "transaction_cost_total"
+        | "transaction_cost_cumulative"
+        | "months_to_trust" => Some(LowerIsBetter),
+        _ => None,
+    }
+}
+
 /// Viridis at 11 evenly spaced points (matplotlib's published values).
 const VIRIDIS: [(u8, u8, u8); 11] = [
     (68, 1, 84),
@@ -173,12 +259,14 @@ pub(crate) fn metric_label(metric: &str) -> String {
     let known = match metric {
         "trust_mean" => "mean trust (0–1)",
         "trust_min" => "lowest trust between partners (0–1)",
-        "vision_dispersion" => "dispersion of partners' visions",
+        "vision_dispersion" => "dispersion of partners' visions (s.d. of views)",
         "transaction_cost" => "transaction cost per month (cost units)",
         "transaction_cost_cumulative" => "cumulative transaction cost (cost units)",
         "transaction_cost_total" => "total transaction cost (cost units)",
         "delivery" => "delivery per month (output units)",
         "delivery_total" => "total delivery (output units)",
+        "delivery_cumulative" => "cumulative delivery (output units)",
+        "value_added_cumulative" => "cumulative value added (value units)",
         "fit" => "fit to local needs (0–1)",
         "value_added" => "value added per month (value units)",
         "value_added_total" => "total value added (value units)",
@@ -244,6 +332,22 @@ pub(crate) fn truncate(label: &str, max: usize) -> String {
     let mut out: String = label.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// Splits `text` at spaces into lines of at most `width` characters (a
+/// longer word stays whole on its own line).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// "Nice" axis bounds that contain `lo..hi` with a little room.

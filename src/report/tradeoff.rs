@@ -8,7 +8,7 @@
 
 use super::axes::{LabelPlacer, mesh};
 use super::data::Results;
-use super::render::{Draw, DrawResult, footnote, frame};
+use super::render::{Draw, DrawResult, FOOTNOTE_LINE, footnote, frame, note_with_hidden};
 use super::scatter::{self, ScatterPoint as Point};
 use super::style::{self, MUTED};
 use plotters::coord::Shift;
@@ -79,7 +79,7 @@ impl Draw for Tradeoff {
             "Trade-off: transaction cost against value added",
             &self.subtitle,
         )?
-        .margin(0, 50, 20, 40);
+        .margin(0, 50 + 2 * FOOTNOTE_LINE, 20, 40);
         let ((x0, x1), (y0, y1)) = self.bounds();
         let mut chart = ChartBuilder::on(&body)
             .margin(10)
@@ -107,13 +107,11 @@ impl Draw for Tradeoff {
         let mut placer = LabelPlacer::new((ax, ay, bx, by));
         scatter::draw_points(&screen, &px, &self.points, 0.75, &mut placer)?;
         let hidden = scatter::draw_labels(&screen, &px, &self.points, &mut placer)?;
-        let mut note = String::from(
+        let note = String::from(
             "Points: mean over runs, whiskers: 95% CI. Black diamond: the baseline. Dashed: \
              configurations no other beats on both lower cost and higher value added.",
         );
-        if hidden > 0 {
-            note.push_str(&format!(" {hidden} labels left out."));
-        }
+        let note = note_with_hidden(root, &note, &hidden, 3)?;
         footnote(root, &note)
     }
 }
@@ -130,6 +128,7 @@ mod tests {
             x_ci: None,
             y_ci: None,
             baseline: false,
+            colour: style::BLUE,
         }
     }
 

@@ -15,8 +15,8 @@
 
 use super::axes::mesh;
 use super::data::{MonthStats, Results};
-use super::render::{Draw, DrawResult, footnote, frame};
-use super::style::{self, BASELINE, FAINT, INK, MUTED};
+use super::render::{Draw, DrawResult, footnote, footnote_room, frame};
+use super::style::{self, FAINT, INK, MUTED};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -38,6 +38,7 @@ pub(crate) struct Trajectories {
     y_desc: String,
     highlighted: Vec<Series>,
     context: Vec<Vec<(f64, f64)>>,
+    context_names: usize,
     months: (f64, f64),
     range: (f64, f64),
     note: String,
@@ -53,15 +54,32 @@ impl Trajectories {
     /// configurations.
     pub(crate) fn new(results: &Results, metric: &str, max_highlighted: usize) -> Self {
         let baseline = results.baseline();
-        let mut all: Vec<(&String, &Vec<MonthStats>)> = results
-            .configurations
-            .iter()
-            .filter_map(|c| {
-                results
-                    .trajectories
-                    .get(&(c.clone(), metric.to_string()))
-                    .map(|s| (c, s))
-            })
+        // Configurations with identical series are one line, named after
+        // all of them (in the colour of the first, or black if one of them
+        // is the baseline).
+        let mut all: Vec<(String, &Vec<MonthStats>)> = Vec::new();
+        let mut names_of: Vec<Vec<String>> = Vec::new();
+        for c in &results.configurations {
+            let Some(series) = results.trajectories.get(&(c.clone(), metric.to_string())) else {
+                continue;
+            };
+            match all.iter().position(|(_, s)| *s == series) {
+                Some(i) => {
+                    names_of[i].push(c.clone());
+                    if Some(c.as_str()) == baseline {
+                        all[i].0 = c.clone();
+                    }
+                }
+                None => {
+                    all.push((c.clone(), series));
+                    names_of.push(vec![c.clone()]);
+                }
+            }
+        }
+        let mut all: Vec<(String, &Vec<MonthStats>, Vec<String>)> = all
+            .into_iter()
+            .zip(names_of)
+            .map(|((c, s), names)| (c, s, names))
             .collect();
         let final_value = |s: &Vec<MonthStats>| s.iter().rev().find_map(centre);
         // Highest final value first, so the legend reads in the order the
@@ -71,6 +89,7 @@ impl Trajectories {
             fb.unwrap_or(f64::NEG_INFINITY)
                 .total_cmp(&fa.unwrap_or(f64::NEG_INFINITY))
         });
+        let identical = all.iter().filter(|a| a.2.len() > 1).count();
         let chosen: Vec<bool> = if all.len() <= max_highlighted.max(1) {
             vec![true; all.len()]
         } else {
@@ -90,7 +109,7 @@ impl Trajectories {
             for &i in others.iter().rev().take(bottom) {
                 pick[i] = true;
             }
-            for (i, (name, _)) in all.iter().enumerate() {
+            for (i, (name, _, _)) in all.iter().enumerate() {
                 if Some(name.as_str()) == baseline {
                     pick[i] = true;
                 }
@@ -103,8 +122,8 @@ impl Trajectories {
         let mut hi = f64::NEG_INFINITY;
         let mut m0 = f64::INFINITY;
         let mut m1 = f64::NEG_INFINITY;
-        let mut colour_index = 0;
-        for ((name, points), pick) in all.iter().zip(&chosen) {
+        let mut context_names = 0;
+        for ((name, points, names), pick) in all.iter().zip(&chosen) {
             for p in points.iter() {
                 m0 = m0.min(p.month as f64);
                 m1 = m1.max(p.month as f64);
@@ -120,19 +139,14 @@ impl Trajectories {
             }
             if *pick {
                 let is_base = Some(name.as_str()) == baseline;
-                let colour = if is_base {
-                    BASELINE
-                } else {
-                    colour_index += 1;
-                    style::category(colour_index - 1)
-                };
                 highlighted.push(Series {
-                    name: (*name).clone(),
-                    colour,
+                    name: names.join(" = "),
+                    colour: results.colour(name),
                     points: (*points).clone(),
                     baseline: is_base,
                 });
             } else {
+                context_names += names.len();
                 context.push(
                     points
                         .iter()
@@ -151,9 +165,11 @@ impl Trajectories {
         );
         if !context.is_empty() {
             note.push_str(&format!(
-                " Grey: {} other configurations (means only).",
-                context.len()
+                " Grey: {context_names} other configurations (means only)."
             ));
+        }
+        if identical > 0 {
+            note.push_str(" Configurations joined by \"=\" have identical series, drawn once.");
         }
         Trajectories {
             title: format!("{} over time", capitalise(&style::metric_name(metric))),
@@ -161,6 +177,7 @@ impl Trajectories {
             y_desc: style::metric_label(metric),
             highlighted,
             context,
+            context_names,
             months: (m0, m1),
             range: style::padded(lo, hi, 0.04),
             note,
@@ -182,7 +199,8 @@ impl Draw for Trajectories {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 46, 20, 10);
+        let room = footnote_room(root, &self.note)?;
+        let body = frame(root, &self.title, &self.subtitle)?.margin(0, 46 + room, 20, 10);
         let (w, _) = body.dim_in_pixel();
         let (plot_area, legend_area) = body.split_horizontally(w - LEGEND_WIDTH);
         let mut chart = ChartBuilder::on(&plot_area)
@@ -256,7 +274,11 @@ impl Trajectories {
                 vec![(x, y), (x + 44, y)],
                 s.colour.stroke_width(3),
             ))?;
-            let mut label = style::truncate(&s.name, NAME_CHARS);
+            let mut label = if s.name.contains(" = ") {
+                s.name.clone()
+            } else {
+                style::truncate(&s.name, NAME_CHARS)
+            };
             if s.baseline {
                 label.push_str(" (baseline)");
             }
@@ -265,12 +287,15 @@ impl Trajectories {
             } else {
                 style::text(style::LABEL, INK)
             };
-            area.draw(&Text::new(
-                label,
-                (x + 56, y),
-                style::anchored(text, HPos::Left, VPos::Center),
-            ))?;
-            y += 38;
+            let lines = style::wrap(&label, NAME_CHARS);
+            for (k, line) in lines.iter().enumerate() {
+                area.draw(&Text::new(
+                    line.clone(),
+                    (x + 56, y + 24 * k as i32),
+                    style::anchored(text.clone(), HPos::Left, VPos::Center),
+                ))?;
+            }
+            y += 38 + 24 * (lines.len().max(1) as i32 - 1);
         }
         if !self.context.is_empty() {
             area.draw(&PathElement::new(
@@ -278,7 +303,7 @@ impl Trajectories {
                 FAINT.stroke_width(2),
             ))?;
             area.draw(&Text::new(
-                format!("{} others", self.context.len()),
+                format!("{} others", self.context_names),
                 (x + 56, y),
                 style::anchored(style::text(style::LABEL, MUTED), HPos::Left, VPos::Center),
             ))?;

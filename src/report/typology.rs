@@ -2,13 +2,16 @@
 //! (x) against empowerment focus (y), both on 0–1, with the typology's
 //! regions shaded and named and each configuration placed at its means
 //! (final metrics `service_delivery` and `empowerment`), with 95% intervals
-//! on both axes where the summary has them.
+//! on both axes where the summary has them. The regions are those of
+//! [`crate::assess::classify`], drawn from its own thresholds, and named
+//! with [`crate::assess::Typology::name`].
 
 use super::axes::{LabelPlacer, mesh};
 use super::data::Results;
-use super::render::{Draw, DrawResult, footnote, frame};
+use super::render::{Draw, DrawResult, FOOTNOTE_LINE, footnote, frame, note_with_hidden};
 use super::scatter::{self, ScatterPoint};
 use super::style::{self, INK};
+use crate::assess::{HIGH, HYBRID_HIGH, HYBRID_LOW, Typology as Type};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -17,51 +20,58 @@ use plotters::style::text_anchor::{HPos, VPos};
 struct Region {
     x: (f64, f64),
     y: (f64, f64),
-    name: &'static [&'static str],
+    name: Vec<String>,
     tint: RGBColor,
 }
 
-const T: f64 = 1.0 / 3.0;
-const U: f64 = 2.0 / 3.0;
+/// The type's name as a region label: capitalised, wrapped to lines of at
+/// most `width` characters.
+fn region_name(t: Type, width: usize) -> Vec<String> {
+    let name = t.name();
+    let mut c = name.chars();
+    let name = match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    };
+    style::wrap(&name, width)
+}
 
-fn regions() -> [Region; 6] {
+/// The regions of [`crate::assess::classify`], from its own thresholds: the
+/// four quadrants split at [`HIGH`] on both axes, and the central square
+/// between [`HYBRID_LOW`] and [`HYBRID_HIGH`] (drawn last, on top), which
+/// takes precedence over the quadrants.
+fn regions() -> [Region; 5] {
     let t = |c: RGBColor| style::tint(c, 0.86);
     [
         Region {
-            x: (0.0, T),
-            y: (U, 1.0),
-            name: &["Local partnerships"],
+            x: (0.0, HIGH),
+            y: (HIGH, 1.0),
+            name: region_name(Type::LocalPartnership, 22),
             tint: t(style::category(2)),
         },
         Region {
-            x: (U, 1.0),
-            y: (U, 1.0),
-            name: &["Mature multi-purpose", "partnerships", "(umbrella bodies)"],
+            x: (HIGH, 1.0),
+            y: (HIGH, 1.0),
+            name: region_name(Type::MatureMultiPurpose, 22),
             tint: t(style::category(0)),
         },
         Region {
-            x: (U, 1.0),
-            y: (0.0, T),
-            name: &["Quasi-public service", "delivery bodies"],
+            x: (HIGH, 1.0),
+            y: (0.0, HIGH),
+            name: region_name(Type::QuasiPublicDeliveryBody, 22),
             tint: t(style::category(1)),
         },
         Region {
-            x: (T, U),
-            y: (T, U),
-            name: &["Complex hybrid forms /", "mixed functions"],
-            tint: t(style::category(3)),
-        },
-        Region {
-            x: (U, 1.0),
-            y: (T, U),
-            name: &["Social economy /", "social enterprises"],
-            tint: t(style::category(4)),
-        },
-        Region {
-            x: (0.0, T),
-            y: (0.0, T),
-            name: &["Level 1 (base capacity)"],
+            x: (0.0, HIGH),
+            y: (0.0, HIGH),
+            name: region_name(Type::BaseCapacity, 22),
             tint: style::tint(style::MUTED, 0.86),
+        },
+        Region {
+            x: (HYBRID_LOW, HYBRID_HIGH),
+            y: (HYBRID_LOW, HYBRID_HIGH),
+            name: region_name(Type::ComplexHybrid, 16),
+            tint: style::tint(style::category(3), 0.7),
         },
     ]
 }
@@ -97,7 +107,7 @@ impl Draw for Typology {
             "Where each configuration sits in Lloyd's typology",
             &self.subtitle,
         )?
-        .margin(0, 50, 20, 40);
+        .margin(0, 50 + 2 * FOOTNOTE_LINE, 20, 40);
         let mut chart = ChartBuilder::on(&body)
             .margin(10)
             .x_label_area_size(74)
@@ -114,16 +124,39 @@ impl Draw for Typology {
             "empowerment focus (0–1) →",
             true,
         )?;
+        // A thin outline keeps the central square visible where it meets
+        // the quadrants' borders.
+        let hybrid = &regions()[4];
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(hybrid.x.0, hybrid.y.1), (hybrid.x.1, hybrid.y.0)],
+            style::category(3).mix(0.6).stroke_width(1),
+        )))?;
         let screen = body.use_screen_coord();
-        for r in regions() {
+        let name_style = |small: bool| {
+            let size = if small {
+                style::SMALL - 2.0
+            } else {
+                style::LABEL
+            };
+            style::anchored(style::bold(size, INK), HPos::Left, VPos::Top)
+        };
+        let mut name_boxes = Vec::new();
+        for (i, r) in regions().iter().enumerate() {
+            let small = i == 4;
             let (x, y) = chart.backend_coord(&(r.x.0, r.y.1));
+            let (x, y) = if small {
+                (x + 6, y + 6)
+            } else {
+                (x + 12, y + 12)
+            };
+            let step = if small { 20 } else { 24 };
+            let mut w = 0;
             for (k, line) in r.name.iter().enumerate() {
-                screen.draw(&Text::new(
-                    line.to_string(),
-                    (x + 12, y + 12 + 24 * k as i32),
-                    style::anchored(style::bold(style::LABEL, INK), HPos::Left, VPos::Top),
-                ))?;
+                let st = name_style(small);
+                w = w.max(screen.estimate_text_size(line, &st)?.0 as i32);
+                screen.draw(&Text::new(line.clone(), (x, y + step * k as i32), st))?;
             }
+            name_boxes.push((x - 2, y - 2, x + w + 2, y + step * r.name.len() as i32 + 2));
         }
         // Whiskers, then points, then labels, so that labels stay readable.
         let px = |x: f64, y: f64| chart.backend_coord(&(x, y));
@@ -132,24 +165,16 @@ impl Draw for Typology {
         let mut placer = LabelPlacer::new((x0, y0, x1, y1));
         scatter::draw_points(&screen, &px, &self.points, 0.7, &mut placer)?;
         // Region names are text too: keep point labels off them.
-        for r in regions() {
-            let (x, y) = px(r.x.0, r.y.1);
-            let w = r.name.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 11;
-            placer.occupy_box((
-                x + 10,
-                y + 10,
-                x + 14 + w,
-                y + 14 + 24 * r.name.len() as i32,
-            ));
+        for b in name_boxes {
+            placer.occupy_box(b);
         }
         let hidden = scatter::draw_labels(&screen, &px, &self.points, &mut placer)?;
-        let mut note = String::from(
-            "Points: mean over runs, whiskers: 95% CI. Black diamond: the baseline. \
-             Regions after Lloyd's typology of partnerships.",
+        let note = format!(
+            "Points: mean over runs, whiskers: 95% CI. Black diamond: the baseline. Regions: the \
+             classifier's thresholds (high at {HIGH} or more; complex hybrid: between {HYBRID_LOW} \
+             and {HYBRID_HIGH} on both axes)."
         );
-        if hidden > 0 {
-            note.push_str(&format!(" {hidden} labels left out where points crowd."));
-        }
+        let note = note_with_hidden(root, &note, &hidden, 3)?;
         footnote(root, &note)
     }
 }
