@@ -40,6 +40,9 @@ enum Command {
     Merge(cli::run::MergeArgs),
     /// Redraw the charts of a results directory from its CSV files.
     Plot(cli::plot::PlotArgs),
+    /// Write DIR/report.html: one self-contained page with the tables,
+    /// charts and method notes of a results directory.
+    Report(cli::report::ReportArgs),
     /// Sensitivity analysis (Morris or Sobol) over the uncertain parameters.
     Sensitivity(cli::sensitivity::SensitivityArgs),
     /// Serve the Lloyd explorer, an interactive teaching page, on a local
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Design(a) => cli::design::execute(a),
         Command::Merge(a) => cli::run::execute_merge(a),
         Command::Plot(a) => cli::plot::execute(a),
+        Command::Report(a) => cli::report::execute(a),
         Command::Sensitivity(a) => cli::sensitivity::execute(a),
         Command::Serve(a) => cli::serve::execute(a),
         Command::Init(a) => cli::init::execute(a),

@@ -7,6 +7,7 @@ pub mod design;
 pub mod init;
 pub mod install;
 pub mod plot;
+pub mod report;
 pub mod run;
 pub mod say;
 pub mod sensitivity;

@@ -40,7 +40,7 @@ pub struct RunArgs {
     /// Continue an interrupted run in the same directory.
     #[arg(long)]
     pub resume: bool,
-    /// Do not draw charts.
+    /// Do not draw charts or write report.html.
     #[arg(long)]
     pub no_plots: bool,
     /// Refuse experiments of more simulated months (configurations ×
@@ -61,7 +61,7 @@ pub struct MergeArgs {
     /// Output directory of the merged result.
     #[arg(long)]
     pub out: PathBuf,
-    /// Do not draw charts.
+    /// Do not draw charts or write report.html.
     #[arg(long)]
     pub no_plots: bool,
 }
@@ -168,8 +168,18 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
     }
     if !args.no_plots {
         draw_charts(&args.out)?;
+        // The scenario file quoted in the report is the one just run.
+        let text = std::fs::read_to_string(&args.scenario).ok();
+        write_report(&args.out, text.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `DIR/report.html` and says so.
+fn write_report(dir: &std::path::Path, scenario_text: Option<&str>) -> anyhow::Result<()> {
+    let path = super::report::write(dir, scenario_text)?;
+    say!("wrote {}", path.display());
+    Ok(())
 }
 
 /// Draws the charts of a results directory into `DIR/charts/`.
@@ -197,6 +207,7 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     );
     if !args.no_plots {
         draw_charts(&args.out)?;
+        write_report(&args.out, None)?;
     }
     Ok(ExitCode::SUCCESS)
 }

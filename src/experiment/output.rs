@@ -108,7 +108,7 @@ fn opt(v: Option<f64>) -> String {
 }
 
 /// Removes the results an experiment wrote in `dir` (its tables, manifest,
-/// checkpoint and `charts/` folder) and nothing else; `Ok(false)` when there
+/// checkpoint, `charts/` folder and `report.html`) and nothing else; `Ok(false)` when there
 /// were none. `mlgov run` never does this (it refuses such a folder, so a
 /// long run is not lost by mistake); it is for programs, such as examples,
 /// that are meant to be run again into the same folder.
@@ -127,6 +127,10 @@ pub fn remove_results(dir: &Path) -> std::io::Result<bool> {
         if path.exists() {
             std::fs::remove_dir_all(path)?;
         }
+    }
+    let report = dir.join(crate::report::REPORT_FILE);
+    if report.exists() {
+        std::fs::remove_file(report)?;
     }
     Ok(true)
 }

@@ -47,7 +47,7 @@ pub(crate) struct Comparison {
 }
 
 /// The metrics to show: key metrics present, then the others, at most `MAX_PANELS`.
-fn panel_metrics(available: &[String]) -> Vec<String> {
+pub(crate) fn panel_metrics(available: &[String]) -> Vec<String> {
     let mut out: Vec<String> = KEY_METRICS
         .iter()
         .filter(|k| available.iter().any(|a| a == *k))

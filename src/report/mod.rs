@@ -37,6 +37,7 @@ mod data;
 mod error;
 mod grid;
 mod handout;
+mod html;
 mod layout;
 mod render;
 mod scatter;
@@ -53,6 +54,7 @@ pub use data::{
     SensitivityAbout, SobolIndex,
 };
 pub use error::ReportError;
+pub use html::{REPORT_FILE, report_html, write_report};
 pub use layout::{TextBox, layout_problems, text_boxes};
 pub use render::RenderedChart;
 
