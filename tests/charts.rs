@@ -465,3 +465,39 @@ fn charts_of_a_real_run_keep_their_text_apart_and_their_colours() {
         }
     }
 }
+
+/// Two configurations with exactly the same results are drawn once, named
+/// together ("with_exchanges = twin"), on the trajectories and on the
+/// scatter charts, and the footnote says so.
+#[test]
+fn identical_configurations_are_drawn_once_and_named_together() {
+    let dir = copy_fixture("two_configs");
+    for file in ["summary.csv", "trajectories.csv"] {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let twins: String = text
+            .lines()
+            .filter(|l| l.starts_with("with_exchanges,"))
+            .map(|l| format!("twin{}\n", &l["with_exchanges".len()..]))
+            .collect();
+        assert!(!twins.is_empty());
+        std::fs::write(&path, format!("{text}{twins}")).unwrap();
+    }
+    let results = Results::load(dir.path()).unwrap();
+    assert_eq!(results.configurations.len(), 3);
+    let charts = render_in_memory(&results, &PlotOptions::default()).unwrap();
+    let trust = find(&charts, "trajectories_trust_mean");
+    check_chart(trust);
+    assert!(
+        trust.svg.contains("with_exchanges = twin"),
+        "legend names both"
+    );
+    assert!(trust.svg.contains("identical series, drawn once"));
+    let typology = find(&charts, "typology");
+    check_chart(typology);
+    assert!(typology.svg.contains("with_exchanges = twin"));
+    // The twin is not drawn on its own anywhere.
+    for chart in [trust, typology] {
+        assert!(!chart.svg.contains(">\ntwin\n<"), "{}", chart.stem);
+    }
+}

@@ -81,11 +81,15 @@ fn summary_matches_direct_computation() {
             "p50",
             "p75",
             "p95",
-            "note"
+            "note",
+            "typology"
         ]
     );
     assert_eq!(rows.len(), 4);
     for row in &rows {
+        // The toy model has no empowerment or service-delivery metric, so
+        // no type in Lloyd's typology.
+        assert_eq!(row[15], "", "typology of a model without the two foci");
         let m = if row[1] == "final" { 0 } else { 1 };
         let mut values: Vec<f64> = (0..10)
             .map(|k| runs[&(row[0].clone(), k)].as_ref().unwrap()[m])

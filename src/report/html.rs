@@ -78,19 +78,8 @@ fn read_time_to_event(path: &Path) -> Result<EventRows, ReportError> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let columns = [
-        "event_share",
-        "event_share_ci95_low",
-        "event_share_ci95_high",
-        "horizon",
-        "restricted_mean",
-        "restricted_mean_ci95_low",
-        "restricted_mean_ci95_high",
-        "median",
-        "median_ci95_low",
-        "median_ci95_high",
-        "note",
-    ];
+    // The engine's own column list; the report picks cells by name.
+    let columns = &crate::experiment::TIME_TO_EVENT_COLUMNS[2..];
     let mut rows = Vec::new();
     read_csv(path, &["configuration", "metric"], |row| {
         let cells = columns
