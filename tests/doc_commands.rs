@@ -217,7 +217,7 @@ fn serve_once(c: &DocCommand, mut command: Command, dir: &Path, mut args: Vec<St
     let page = addr.as_ref().map(|addr| {
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
         stream
-            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .write_all(format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
             .unwrap();
         let mut answer = String::new();
         let _ = stream.read_to_string(&mut answer);

@@ -316,6 +316,19 @@ fn malformed_and_oversized_requests_and_a_burst_leave_it_answering() {
             400,
         ),
         ("GET / HTTP/1.1\r\nno colon here\r\n\r\n".into(), 400),
+        // Another host name (DNS rebinding) is refused by a loopback server.
+        (
+            "GET /api/info HTTP/1.1\r\nHost: attacker.example:8000\r\n\r\n".into(),
+            403,
+        ),
+        (
+            "GET /api/info HTTP/1.1\r\nHost: localhost:8000\r\n\r\n".into(),
+            200,
+        ),
+        (
+            "GET /api/info HTTP/1.1\r\nHost: [::1]:8000\r\n\r\n".into(),
+            200,
+        ),
         (
             "POST /api/run HTTP/1.1\r\nContent-Length: 4\r\n\r\n\u{ff}\u{fe}".into(),
             400,

@@ -77,10 +77,12 @@ pub fn execute(args: ServeArgs) -> anyhow::Result<ExitCode> {
              it has no login. Use the default --host 127.0.0.1 unless you mean it."
         );
     }
+    // Ctrl-C is handled from before the address is printed: a client that
+    // reads it may stop the server at once.
+    let stop = super::run::interrupt::install();
     // The address is what the command exists to print: printed even with --quiet.
     println!("Lloyd explorer: open http://{addr}/ in a browser (Ctrl-C stops it)");
     let _ = std::io::stdout().flush();
-    let stop = super::run::interrupt::install();
     serve(listener, explorer, ServeOptions::default(), stop)?;
     note!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -88,6 +88,10 @@ struct Shared {
     options: ServeOptions,
     gate: Gate,
     page: String,
+    /// Listening on a loopback address only: requests must name a loopback
+    /// host, so a web page elsewhere cannot reach the server through a
+    /// domain name that resolves to this machine (DNS rebinding).
+    loopback: bool,
     active: AtomicUsize,
 }
 
@@ -100,6 +104,7 @@ pub fn serve(
     stop: &AtomicBool,
 ) -> io::Result<()> {
     listener.set_nonblocking(true)?;
+    let loopback = listener.local_addr()?.ip().is_loopback();
     let shared = Arc::new(Shared {
         explorer,
         gate: Gate {
@@ -109,6 +114,7 @@ pub fn serve(
         },
         options,
         page: page(),
+        loopback,
         active: AtomicUsize::new(0),
     });
     while !stop.load(Ordering::SeqCst) {
@@ -162,6 +168,8 @@ struct Request {
     path: String,
     query: String,
     body: Vec<u8>,
+    /// The Host header, if any.
+    host: Option<String>,
 }
 
 /// Reads one request; `Err` holds the answer to send instead.
@@ -211,6 +219,7 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
         ));
     }
     let mut length: usize = 0;
+    let mut host = None;
     for h in lines {
         let Some((name, value)) = h.split_once(':') else {
             return Err((400, format!("not a header line: {:?}", truncate(h))));
@@ -224,6 +233,8 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
                     format!("Content-Length {:?} is not a number", truncate(value)),
                 )
             })?;
+        } else if name == "host" {
+            host = Some(value.to_string());
         } else if name == "transfer-encoding" {
             return Err((
                 411,
@@ -261,7 +272,20 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
         path: path.to_string(),
         query: query.to_string(),
         body,
+        host,
     })
+}
+
+/// Whether a Host header names this machine's loopback interface.
+fn loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1"
+    )
 }
 
 fn truncate(s: &str) -> String {
@@ -280,6 +304,14 @@ fn handle(shared: &Shared, stream: &mut TcpStream) {
             return;
         }
     };
+    if shared.loopback && !req.host.as_deref().is_none_or(loopback_host) {
+        let _ = respond_json(
+            stream,
+            403,
+            &json!({"error": "this server answers only requests addressed to localhost, 127.0.0.1 or [::1]"}),
+        );
+        return;
+    }
     let allowed = |methods: &[&str]| methods.contains(&req.method.as_str());
     let result: Result<Answer, ApiError> = match req.path.as_str() {
         "/" | "/index.html" if allowed(&["GET"]) => Ok((
@@ -365,6 +397,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
