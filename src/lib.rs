@@ -42,6 +42,7 @@
 //!   Friedkin–Johnsen), transaction costs, phases, interventions, and the
 //!   governance model itself ([`partnership::GovernanceModel`]).
 //! - [`assess`]: checklists that map to parameters, and Lloyd's typology.
+//! - [`discovery`]: scenario discovery (PRIM) on the inputs and outcomes of the runs.
 //! - [`scenario`]: TOML scenario files, checked into parameters.
 //! - [`sim`]: the generic [`sim::Model`] trait and single runs.
 //! - [`experiment`]: the parallel, reproducible Monte Carlo engine and designs.
@@ -90,6 +91,7 @@
 
 pub mod analysis;
 pub mod assess;
+pub mod discovery;
 pub mod examples;
 pub mod experiment;
 pub mod explorer;

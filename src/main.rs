@@ -48,6 +48,9 @@ enum Command {
     /// Serve the Lloyd explorer, an interactive teaching page, on a local
     /// web address.
     Serve(cli::serve::ServeArgs),
+    /// Scenario discovery (PRIM): which inputs lead a final metric below or
+    /// above a threshold, from the runs of a results directory.
+    Discover(cli::discover::DiscoverArgs),
     /// Write a starter scenario, or one of the example scenarios.
     Init(cli::init::InitArgs),
     /// List the example scenarios and Rust examples, one line each.
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Report(a) => cli::report::execute(a),
         Command::Sensitivity(a) => cli::sensitivity::execute(a),
         Command::Serve(a) => cli::serve::execute(a),
+        Command::Discover(a) => cli::discover::execute(a),
         Command::Init(a) => cli::init::execute(a),
         Command::Examples => cli::init::list(),
         Command::Assess(a) => cli::assess::execute(a),

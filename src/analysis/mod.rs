@@ -17,6 +17,8 @@
 //!   restricted mean with confidence intervals).
 //! - [`wilson_interval`] / [`PairedCounts`]: shares of binary outcomes and
 //!   paired differences of shares.
+//! - [`binomial_upper_tail`]: `P(X ≥ k)` of a binomial count (the
+//!   quasi-p-values of scenario discovery).
 //!
 //! Paired comparisons (common random numbers) are [`Moments`] of the
 //! per-replication differences, pushed with [`Moments::push_fixed`] as the
@@ -39,6 +41,6 @@ pub use moments::{
 pub use order::order_statistic;
 pub use proportion::{PairedCounts, wilson_interval};
 pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, ZERO_THRESHOLD};
-pub use student_t::{normal_quantile, t_quantile};
+pub use student_t::{binomial_upper_tail, normal_quantile, t_quantile};
 pub use survival::{KaplanMeier, KmStep};
 pub use wide::U256;

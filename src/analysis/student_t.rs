@@ -121,6 +121,25 @@ fn ln_gamma(x: f64) -> f64 {
     0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
 }
 
+/// The upper tail of the binomial distribution, `P(X ≥ k)` for
+/// `X ~ Binomial(n, p)`: 1 for `k = 0`, 0 for `k > n`, otherwise the
+/// regularised incomplete beta function `I_p(k, n − k + 1)`.
+///
+/// ```
+/// use mlgov::analysis::binomial_upper_tail;
+/// // Ten heads in ten tosses of a fair coin: 1/1024.
+/// assert!((binomial_upper_tail(10, 10, 0.5) - 1.0 / 1024.0).abs() < 1e-12);
+/// ```
+pub fn binomial_upper_tail(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    inc_beta(p.clamp(0.0, 1.0), k as f64, (n - k + 1) as f64)
+}
+
 /// The regularised incomplete beta function `I_x(a, b)`.
 fn inc_beta(x: f64, a: f64, b: f64) -> f64 {
     if x <= 0.0 {
@@ -213,6 +232,43 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() <= tol, "{a} vs {b}");
+    }
+
+    /// `P(X ≥ k)` summed term by term from the binomial probabilities.
+    fn tail_by_hand(k: u64, n: u64, p: f64) -> f64 {
+        let mut total = 0.0;
+        for j in k..=n {
+            let mut choose = 1.0;
+            for i in 0..j {
+                choose *= (n - i) as f64 / (i + 1) as f64;
+            }
+            total += choose * p.powi(j as i32) * (1.0 - p).powi((n - j) as i32);
+        }
+        total
+    }
+
+    #[test]
+    fn binomial_tail_matches_closed_forms() {
+        // P(X ≥ 3) for n = 5, p = 0.3: 0.1323 + 0.02835 + 0.00243.
+        close(binomial_upper_tail(3, 5, 0.3), 0.16308, 1e-12);
+        close(binomial_upper_tail(10, 10, 0.5), 1.0 / 1024.0, 1e-15);
+        for n in [1u64, 7, 30, 200] {
+            for p in [0.01, 0.2, 0.5, 0.93] {
+                // P(X ≥ 1) = 1 − (1 − p)^n.
+                close(
+                    binomial_upper_tail(1, n, p),
+                    1.0 - (1.0 - p).powi(n as i32),
+                    1e-12,
+                );
+                for k in [0, 1, n / 3, n / 2, n] {
+                    close(binomial_upper_tail(k, n, p), tail_by_hand(k, n, p), 1e-10);
+                }
+            }
+        }
+        assert_eq!(binomial_upper_tail(0, 5, 0.2), 1.0);
+        assert_eq!(binomial_upper_tail(6, 5, 0.2), 0.0);
+        assert_eq!(binomial_upper_tail(2, 5, 0.0), 0.0);
+        assert_eq!(binomial_upper_tail(2, 5, 1.0), 1.0);
     }
 
     #[test]

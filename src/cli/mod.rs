@@ -4,6 +4,7 @@ pub mod assess;
 pub mod charts;
 pub mod check;
 pub mod design;
+pub mod discover;
 pub mod init;
 pub mod install;
 pub mod plot;

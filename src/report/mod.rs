@@ -34,6 +34,7 @@ mod axes;
 mod comparison;
 mod csvread;
 mod data;
+mod discovery;
 mod error;
 mod grid;
 mod handout;
@@ -53,6 +54,7 @@ pub use data::{
     Difference, Estimate, Manifest, MonthStats, MorrisIndex, Results, Sensitivity,
     SensitivityAbout, SobolIndex,
 };
+pub use discovery::{discovery_box, discovery_tradeoff};
 pub use error::ReportError;
 pub use html::{REPORT_FILE, report_html, write_report};
 pub use layout::{TextBox, layout_problems, text_boxes};
