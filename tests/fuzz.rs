@@ -1,12 +1,13 @@
 //! A mutation fuzzer, in plain Rust on the stable toolchain, over everything
 //! mlgov reads from users: scenario text (parsing and checking), assessment
-//! checklists, and results directories (`.mlgov/state.bin`, `runs.csv`,
+//! checklists, results directories (`.mlgov/state.bin`, `runs.csv`,
 //! `manifest.json` and the CSV tables, through [`verify_results`] and
-//! [`Results::load`]).
+//! [`Results::load`]), and design files for `mlgov run --design` (through
+//! [`Design::parse`] and [`Scenario::with_design`]).
 //!
 //! Inputs are mutations of the corpus (`examples/scenarios`,
-//! `examples/teaching`, `examples/checklists`, `tests/fuzz_corpus` and a
-//! results directory made at start): arbitrary byte edits, and
+//! `examples/teaching`, `examples/checklists`, `tests/fuzz_corpus`, designs
+//! written at start by `make_design`, and a results directory made at start): arbitrary byte edits, and
 //! structure-aware edits of the TOML and CSV text (lines deleted, duplicated,
 //! swapped or spliced from another file; numbers replaced by extreme values;
 //! dictionary lines such as huge grids, variants setting experiment fields
@@ -22,7 +23,7 @@
 use mlgov::assess::Checklist;
 use mlgov::experiment::{Experiment, RunOptions, run_experiment, toy::RandomWalk, verify_results};
 use mlgov::report::Results;
-use mlgov::scenario::Scenario;
+use mlgov::scenario::{Design, DesignMethod, Scenario, make_design};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -372,6 +373,7 @@ fn fuzz_inputs() {
     ]);
     scenarios.push(String::new());
     let checklists = read_dir_texts(&["examples/checklists", "tests/fuzz_corpus/checklists"]);
+    let (design_base, designs) = design_corpus();
     let root = tempfile::tempdir().unwrap();
     let corpus = results_corpus(root.path());
     let work = root.path().join("work");
@@ -402,10 +404,10 @@ fn fuzz_inputs() {
 
     let mut rng = Rng(seed);
     let started = Instant::now();
-    let mut counts = [0u64; 3];
-    let mut oks = [0u64; 3];
+    let mut counts = [0u64; 4];
+    let mut oks = [0u64; 4];
     let mut slowest = Duration::ZERO;
-    let mut spent = [Duration::ZERO; 3];
+    let mut spent = [Duration::ZERO; 4];
     let mut largest = 0usize;
     let mut failures: Vec<String> = Vec::new();
     for i in 0..inputs {
@@ -419,15 +421,20 @@ fn fuzz_inputs() {
         CURRENT.store(i, Ordering::Relaxed);
         progress.store(i, Ordering::Relaxed);
         let target = match rng.below(20) {
-            0..=9 => 0,
-            10..=12 => 1,
-            _ => 2,
+            0..=8 => 0,
+            9..=11 => 1,
+            12..=16 => 2,
+            _ => 3,
         };
         counts[target] += 1;
         // Build the input first (outside the measured allocation).
         let (bytes, files) = match target {
-            0 | 1 => {
-                let pool = if target == 0 { &scenarios } else { &checklists };
+            0 | 1 | 3 => {
+                let pool = match target {
+                    0 => &scenarios,
+                    1 => &checklists,
+                    _ => &designs,
+                };
                 let seed_text = rng_pick(&mut rng, pool);
                 (mutate_text(&mut rng, seed_text, pool), vec![])
             }
@@ -469,6 +476,9 @@ fn fuzz_inputs() {
                 let text = String::from_utf8_lossy(&bytes);
                 Checklist::from_toml(&text).is_ok_and(|c| c.validate().is_ok())
             }
+            3 => {
+                Design::parse(&bytes, "fuzz.csv").is_ok_and(|d| design_base.with_design(&d).is_ok())
+            }
             _ => {
                 let a = verify_results(&work).is_ok();
                 let b = Results::load(&work).is_ok();
@@ -505,7 +515,7 @@ fn fuzz_inputs() {
     let elapsed = started.elapsed();
     println!(
         "fuzz: {inputs} inputs (seed {seed}) in {:.1} s: scenarios {} ({} valid), checklists {} ({} valid), \
-         results directories {} ({} valid); slowest input {slowest:?} of CPU, largest allocation {largest} bytes; \
+         results directories {} ({} valid), designs {} ({} valid); slowest input {slowest:?} of CPU, largest allocation {largest} bytes; \
          {} failures; CPU time in the targets {:.1?}",
         elapsed.as_secs_f64(),
         counts[0],
@@ -514,6 +524,8 @@ fn fuzz_inputs() {
         oks[1],
         counts[2],
         oks[2],
+        counts[3],
+        oks[3],
         failures.len(),
         spent.map(|d| d.as_secs_f64())
     );
@@ -533,7 +545,36 @@ fn fuzz_inputs() {
             "scenarios: {oks:?} of {counts:?}"
         );
         assert!(oks[2] < counts[2], "results: {oks:?} of {counts:?}");
+        assert!(
+            oks[3] > 0 && oks[3] < counts[3],
+            "designs: {oks:?} of {counts:?}"
+        );
     }
+}
+
+/// The scenario designs are checked against (the leadership exchange case,
+/// which has uncertain parameters) and the designs to mutate: one of each
+/// method over its uncertain parameters, and hand-written ones naming other
+/// paths, bounds and a variant's field.
+fn design_corpus() -> (Scenario, Vec<String>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("examples/scenarios/leadership_exchange.toml");
+    let base = Scenario::load(&path).unwrap();
+    let mut designs: Vec<String> = [
+        (DesignMethod::Lhs, 8),
+        (DesignMethod::Sobol, 2),
+        (DesignMethod::Morris, 2),
+        (DesignMethod::Factorial, 2),
+    ]
+    .into_iter()
+    .filter_map(|(method, samples)| make_design(&base, base.baseline(), method, samples, 7).ok())
+    .map(|d| String::from_utf8(d.to_csv()).unwrap())
+    .collect();
+    designs.push("partnership.fairness,governance.silos\n0.5,2\n0.7,4\n".to_string());
+    designs
+        .push("governance.needs_variance,partnership.trust.forgetting\n0,0.9\n2.5,1\n".to_string());
+    designs.push("experiment.months,governance.spillover\n12,0.5\n".to_string());
+    (base, designs)
 }
 
 fn rng_pick<'a>(rng: &mut Rng, items: &'a [String]) -> &'a str {
