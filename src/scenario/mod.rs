@@ -170,14 +170,7 @@ impl Scenario {
         let configs = expand(&user, &base, &known, &mut problems, None);
         // A problem of a variant or grid path shows in every configuration
         // built from it: report it once.
-        let mut seen: Vec<Problem> = Vec::new();
-        problems.retain(|p| {
-            let first = !seen.contains(p);
-            if first {
-                seen.push(p.clone());
-            }
-            first
-        });
+        report_once(&mut problems);
         if !problems.is_empty() {
             return Err(fail(problems));
         }
@@ -311,14 +304,7 @@ impl Scenario {
             return Err(fail(problems));
         }
         let configs = expand(&self.tree, &self.spec, &[], &mut problems, Some(design));
-        let mut seen: Vec<Problem> = Vec::new();
-        problems.retain(|p| {
-            let first = !seen.contains(p);
-            if first {
-                seen.push(p.clone());
-            }
-            first
-        });
+        report_once(&mut problems);
         if !problems.is_empty() {
             return Err(fail(problems));
         }
@@ -908,6 +894,20 @@ fn expand(
         }
     }
     out
+}
+
+/// Keeps the first of each repeated problem, in order: a problem of a
+/// variant, grid path or design column shows in every configuration built
+/// from it, and is reported once.
+fn report_once(problems: &mut Vec<Problem>) {
+    let mut seen: Vec<Problem> = Vec::new();
+    problems.retain(|p| {
+        let first = !seen.contains(p);
+        if first {
+            seen.push(p.clone());
+        }
+        first
+    });
 }
 
 #[cfg(test)]
