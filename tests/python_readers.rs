@@ -33,7 +33,7 @@ import json, sys
 import pyarrow.csv as pc
 import pandas as pd
 
-path, columns = sys.argv[1], sys.argv[2].split(",")
+path, columns, saved = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
 table = pc.read_csv(path)
 frame = pd.read_csv(path)
 out = {
@@ -45,6 +45,7 @@ out = {
     "pyarrow_inputs": {c: [repr(v) for v in table.column(c).to_pylist()] for c in columns},
     "pyarrow_input_types": {c: str(table.schema.field(c).type) for c in columns},
     "pandas_inputs": {c: [repr(float(v)) for v in frame[c]] for c in columns},
+    "trajectory_rows": [pc.read_csv(saved).num_rows, len(pd.read_csv(saved))],
 }
 print(json.dumps(out))
 "#;
@@ -143,7 +144,14 @@ fn pyarrow_and_pandas_read_back_exact_seeds_that_replay_their_runs() {
     let run = mlgov()
         .arg("run")
         .arg(&scenario)
-        .args(["--quiet", "--no-plots", "--threads", "1", "--out"])
+        .args([
+            "--quiet",
+            "--no-plots",
+            "--threads",
+            "1",
+            "--save-trajectories",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
@@ -171,10 +179,15 @@ fn pyarrow_and_pandas_read_back_exact_seeds_that_replay_their_runs() {
         .arg(&script)
         .arg(out.join("runs.csv"))
         .arg(inputs.join(","))
+        .arg(out.join("run_trajectories.csv.gz"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+
+    // The saved trajectories (gzip members, one per replication) read whole
+    // by both: 2 configurations × 4 replications × 12 months.
+    assert_eq!(got["trajectory_rows"], serde_json::json!([96, 96]));
 
     // The seeds: text in both readers, exactly the file's.
     assert_eq!(got["pyarrow_seed_type"], "string");

@@ -43,6 +43,10 @@ pub struct RunArgs {
     /// Do not draw charts or write report.html.
     #[arg(long)]
     pub no_plots: bool,
+    /// Also write every run's monthly observations to
+    /// DIR/run_trajectories.csv.gz (gzip-compressed CSV).
+    #[arg(long)]
+    pub save_trajectories: bool,
     /// Refuse experiments of more simulated months (configurations ×
     /// replications × months) than this.
     #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_RUN_MONTHS)]
@@ -82,6 +86,7 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
     }
     options.shard = shard;
     options.resume = args.resume;
+    options.save_trajectories = args.save_trajectories;
     options.progress = !quiet() && std::io::stderr().is_terminal();
     options.max_run_months = args.max_run_months;
     options.max_memory_bytes = args.max_memory_mb.saturating_mul(1 << 20);

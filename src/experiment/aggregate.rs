@@ -43,6 +43,9 @@ pub(crate) struct BlockResult {
     pub pairs: Vec<Moments>,
     /// The block's `runs.csv` rows, in canonical order.
     pub rows: Vec<u8>,
+    /// The block's part of `run_trajectories.csv.gz` (one gzip member per
+    /// replication; empty unless trajectories are saved).
+    pub traj: Vec<u8>,
 }
 
 /// The exact aggregate of any set of replications.
@@ -361,6 +364,7 @@ mod tests {
             configs,
             pairs,
             rows: Vec::new(),
+            traj: Vec::new(),
         }
     }
 

@@ -8,7 +8,7 @@
 //! byte-identical to a run on one machine.
 
 use super::aggregate::Aggregate;
-use super::output::{self, Manifest, RUNS};
+use super::output::{self, Manifest, RUN_TRAJECTORIES, RUNS};
 use super::state::{FNV_OFFSET, State, fnv1a_continue};
 use super::verify::verify_runs;
 use super::{DirLock, ExperimentError, MergeOutcome, Shard};
@@ -113,12 +113,26 @@ fn merge_into(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentEr
     }
 
     fs::create_dir_all(out).map_err(ExperimentError::io(out, "create directory"))?;
-    let (runs_len, runs_hash) = concatenate_runs(&shards, &order, &info, out)?;
+    let runs_header = output::runs_header(&info).map_err(ExperimentError::csv(&out.join(RUNS)))?;
+    let (runs_len, runs_hash) = concatenate(&shards, &order, out, RUNS, &runs_header, |s| {
+        (s.runs_len, s.runs_hash)
+    })?;
+    let (traj_len, traj_hash) = if info.save_trajectories {
+        let path = out.join(RUN_TRAJECTORIES);
+        let header = output::run_trajectories_header(&info).map_err(ExperimentError::csv(&path))?;
+        concatenate(&shards, &order, out, RUN_TRAJECTORIES, &header, |s| {
+            (s.traj_len, s.traj_hash)
+        })?
+    } else {
+        (0, FNV_OFFSET)
+    };
     let state = State {
         next: info.replications,
         info,
         runs_len,
         runs_hash,
+        traj_len,
+        traj_hash,
         elapsed,
         aggregate,
     };
@@ -132,26 +146,29 @@ fn merge_into(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentEr
     })
 }
 
-/// Writes `out/runs.csv`: the header, then each shard's rows (exactly the
-/// checkpointed bytes, verified before) in shard order. Returns its length
-/// and hash.
-fn concatenate_runs(
+/// Writes `out/NAME` (`runs.csv` or `run_trajectories.csv.gz`): `header`,
+/// then each shard's body (exactly its checkpointed bytes after its header,
+/// whose hash must be the one its checkpoint recorded) in shard order.
+/// Returns the length and hash of the result.
+fn concatenate(
     shards: &[(PathBuf, Shard, State)],
     order: &[usize],
-    info: &super::state::Info,
     out: &Path,
+    name: &str,
+    header: &[u8],
+    recorded: impl Fn(&State) -> (u64, u64),
 ) -> Result<(u64, u64), ExperimentError> {
-    let path = out.join(RUNS);
-    let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
-    let tmp = out.join(format!("{RUNS}.tmp"));
+    let path = out.join(name);
+    let tmp = out.join(format!("{name}.tmp"));
     let mut dest = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
-    dest.write_all(&header)
+    dest.write_all(header)
         .map_err(ExperimentError::io(&tmp, "write"))?;
     let mut total = header.len() as u64;
-    let mut hash = fnv1a_continue(FNV_OFFSET, &header);
+    let mut hash = fnv1a_continue(FNV_OFFSET, header);
     for &i in order {
         let (dir, shard, state) = &shards[i];
-        let src_path = dir.join(RUNS);
+        let (len, shard_hash) = recorded(state);
+        let src_path = dir.join(name);
         let mut src = fs::File::open(&src_path).map_err(ExperimentError::io(&src_path, "open"))?;
         let mut head = vec![0u8; header.len()];
         let bad = || {
@@ -164,7 +181,8 @@ fn concatenate_runs(
         if head != header {
             return Err(bad());
         }
-        let body = state.runs_len - header.len() as u64;
+        let mut check = fnv1a_continue(FNV_OFFSET, &head);
+        let body = len.saturating_sub(header.len() as u64);
         let mut src = src.take(body);
         let mut buf = vec![0u8; 1 << 16];
         let mut copied = 0u64;
@@ -176,12 +194,19 @@ fn concatenate_runs(
                 break;
             }
             hash = fnv1a_continue(hash, &buf[..n]);
+            check = fnv1a_continue(check, &buf[..n]);
             dest.write_all(&buf[..n])
                 .map_err(ExperimentError::io(&tmp, "write"))?;
             copied += n as u64;
         }
         if copied != body {
             return Err(bad());
+        }
+        if check != shard_hash {
+            return Err(ExperimentError::Merge(format!(
+                "{} (shard {shard}) differs from what its checkpoint recorded (checksum mismatch)",
+                src_path.display()
+            )));
         }
         total += body;
     }

@@ -70,8 +70,8 @@ pub use lock::{DirLock, LOCK_FILE};
 pub use merge::merge_results;
 pub(crate) use output::num;
 pub use output::{
-    COMPARISON_COLUMNS, RUN_COLUMNS, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS, remove_results,
-    runs_columns,
+    COMPARISON_COLUMNS, RUN_COLUMNS, RUN_TRAJECTORIES, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS,
+    remove_results, run_trajectory_columns, runs_columns,
 };
 pub use runner::run_experiment;
 pub use shard::Shard;
@@ -181,6 +181,11 @@ pub struct RunOptions {
     /// Checked after every wave: when set (e.g. by a signal handler), the
     /// run saves its checkpoint and returns, as for `stop_after_waves`.
     pub stop: Option<&'static std::sync::atomic::AtomicBool>,
+    /// Also write every successful run's monthly observations to
+    /// `run_trajectories.csv.gz` (`mlgov run --save-trajectories`), streamed
+    /// wave by wave. The other files are unchanged; a resumed run or a shard
+    /// must use the same setting.
+    pub save_trajectories: bool,
 }
 
 impl RunOptions {
@@ -197,6 +202,7 @@ impl RunOptions {
             max_run_months: DEFAULT_MAX_RUN_MONTHS,
             max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
             stop: None,
+            save_trajectories: false,
         }
     }
 }

@@ -27,11 +27,14 @@ pub(crate) const TRAJECTORIES: &str = "trajectories.csv";
 pub(crate) const TIME_TO_EVENT: &str = "time_to_event.csv";
 /// The manifest, written last: its presence means the directory is complete.
 pub(crate) const MANIFEST: &str = "manifest.json";
+/// Every run's monthly observations, written with `--save-trajectories`.
+pub const RUN_TRAJECTORIES: &str = "run_trajectories.csv.gz";
 
 /// Every file an experiment writes in its output folder (besides the
 /// checkpoint folder and the charts).
-const RESULT_FILES: [&str; 6] = [
+const RESULT_FILES: [&str; 7] = [
     RUNS,
+    RUN_TRAJECTORIES,
     SUMMARY,
     COMPARISONS,
     TRAJECTORIES,
@@ -183,6 +186,41 @@ pub fn runs_columns(inputs: &[String], final_metrics: &[String]) -> Vec<String> 
         .chain(inputs.iter().cloned())
         .chain(final_metrics.iter().cloned())
         .collect()
+}
+
+/// The columns of `run_trajectories.csv.gz`: the run, the month (1-based),
+/// then the model's observables (`Model::observables`, category codes as
+/// numbers).
+pub fn run_trajectory_columns(observables: &[String]) -> Vec<String> {
+    ["configuration", "replication", "month"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(observables.iter().cloned())
+        .collect()
+}
+
+/// `text` as one gzip member, compressed the same way every time (level 6,
+/// no timestamp or file name in its header), so a file of members depends
+/// only on what it holds. Members concatenated are one gzip file
+/// (RFC 1952), which gzip, zcat, pandas and pyarrow read whole.
+pub(crate) fn gzip_member(text: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut e = flate2::GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::new(), flate2::Compression::new(6));
+    e.write_all(text)?;
+    e.finish()
+}
+
+/// The first gzip member of `run_trajectories.csv.gz`: its header line.
+pub(crate) fn run_trajectories_header(info: &Info) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(run_trajectory_columns(&info.observables))?;
+    let text = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(gzip_member(&text)?)
 }
 
 /// The header line of `runs.csv`.

@@ -3,7 +3,7 @@
 //! final tables.
 
 use super::aggregate::{Aggregate, BlockResult, ConfigBlock};
-use super::output::{self, Manifest, RUNS, num};
+use super::output::{self, Manifest, RUN_TRAJECTORIES, RUNS, num};
 use super::state::{FNV_OFFSET, Info, State, fnv1a_continue};
 use super::verify::verify_runs;
 use super::{
@@ -179,6 +179,7 @@ fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, Ex
         observable_kinds,
         shard: opts.shard,
         block_size: BLOCK_SIZE,
+        save_trajectories: opts.save_trajectories,
     })
 }
 
@@ -252,6 +253,9 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
                 )));
             }
             reconcile_runs(dir, &state, info)?;
+            if info.save_trajectories {
+                reconcile_trajectories(dir, &state, info)?;
+            }
             return Ok((state, true));
         }
         clear_unstarted(dir)?;
@@ -270,17 +274,28 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
     fs::create_dir_all(dir).map_err(ExperimentError::io(dir, "create directory"))?;
     let runs = dir.join(RUNS);
     let header = output::runs_header(info).map_err(ExperimentError::csv(&runs))?;
+    let traj = dir.join(RUN_TRAJECTORIES);
+    let traj_header = if info.save_trajectories {
+        output::run_trajectories_header(info).map_err(ExperimentError::csv(&traj))?
+    } else {
+        Vec::new()
+    };
     let state = State {
         info: info.clone(),
         next: info.range().0,
         runs_len: header.len() as u64,
         runs_hash: fnv1a_continue(FNV_OFFSET, &header),
+        traj_len: traj_header.len() as u64,
+        traj_hash: fnv1a_continue(FNV_OFFSET, &traj_header),
         elapsed: 0.0,
         aggregate: Aggregate::new(info.shape(), &info.discrete()),
     };
     // The checkpoint first: if killed before runs.csv exists, resume recreates it.
     state.save(dir)?;
     fs::write(&runs, &header).map_err(ExperimentError::io(&runs, "write"))?;
+    if info.save_trajectories {
+        fs::write(&traj, &traj_header).map_err(ExperimentError::io(&traj, "write"))?;
+    }
     Ok((state, false))
 }
 
@@ -322,6 +337,55 @@ fn reconcile_runs(dir: &Path, state: &State, info: &Info) -> Result<(), Experime
     Ok(())
 }
 
+/// Verifies the first `traj_len` bytes of `run_trajectories.csv.gz` against
+/// the checkpoint's hash and cuts the file back to that length (dropping the
+/// replications in flight when the process stopped).
+fn reconcile_trajectories(dir: &Path, state: &State, info: &Info) -> Result<(), ExperimentError> {
+    let path = dir.join(RUN_TRAJECTORIES);
+    let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let header = output::run_trajectories_header(info).map_err(ExperimentError::csv(&path))?;
+    if len < state.traj_len && state.traj_len == header.len() as u64 {
+        // Stopped between the first checkpoint and writing the header.
+        return fs::write(&path, &header).map_err(ExperimentError::io(&path, "write"));
+    }
+    let damaged = |problem: String| ExperimentError::Damaged {
+        path: path.clone(),
+        problem,
+    };
+    if len < state.traj_len {
+        return Err(damaged(format!(
+            "it has {len} bytes but the checkpoint recorded {}: it was truncated",
+            state.traj_len
+        )));
+    }
+    let file = fs::File::open(&path).map_err(ExperimentError::io(&path, "open"))?;
+    let mut reader = std::io::Read::take(std::io::BufReader::new(file), state.traj_len);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut hash = FNV_OFFSET;
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf)
+            .map_err(ExperimentError::io(&path, "read"))?;
+        if n == 0 {
+            break;
+        }
+        hash = fnv1a_continue(hash, &buf[..n]);
+    }
+    if hash != state.traj_hash {
+        return Err(damaged(
+            "its bytes differ from those the checkpoint recorded (checksum mismatch)".into(),
+        ));
+    }
+    if len > state.traj_len {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .map_err(ExperimentError::io(&path, "open"))?;
+        file.set_len(state.traj_len)
+            .map_err(ExperimentError::io(&path, "truncate"))?;
+    }
+    Ok(())
+}
+
 /// Runs waves until done (`Ok(true)`) or `stop_after_waves` (`Ok(false)`).
 /// Called inside the experiment's thread pool.
 fn run_waves<M: Model>(
@@ -336,7 +400,19 @@ fn run_waves<M: Model>(
         .append(true)
         .open(&runs_path)
         .map_err(ExperimentError::io(&runs_path, "open for appending"))?;
+    let traj_path = dir.join(RUN_TRAJECTORIES);
+    let mut traj = if state.info.save_trajectories {
+        Some(
+            OpenOptions::new()
+                .append(true)
+                .open(&traj_path)
+                .map_err(ExperimentError::io(&traj_path, "open for appending"))?,
+        )
+    } else {
+        None
+    };
     let names = Names {
+        save_trajectories: state.info.save_trajectories,
         inputs: state.info.inputs.len(),
         observables: state.info.observables.clone(),
         final_metrics: state.info.final_metrics.clone(),
@@ -394,6 +470,14 @@ fn run_waves<M: Model>(
             .map_err(ExperimentError::io(&runs_path, "append to"))?;
         state.runs_len += rows.len() as u64;
         state.runs_hash = fnv1a_continue(state.runs_hash, &rows);
+        if let Some(file) = &mut traj {
+            for r in &results {
+                file.write_all(&r.traj)
+                    .map_err(ExperimentError::io(&traj_path, "append to"))?;
+                state.traj_len += r.traj.len() as u64;
+                state.traj_hash = fnv1a_continue(state.traj_hash, &r.traj);
+            }
+        }
         state.next = a;
         waves += 1;
         unsaved = true;
@@ -427,6 +511,8 @@ fn progress_bar(total: u64, done: u64) -> ProgressBar {
 }
 
 struct Names {
+    /// Whether to write `run_trajectories.csv.gz`.
+    save_trajectories: bool,
     /// How many input columns `runs.csv` has.
     inputs: usize,
     observables: Vec<String>,
@@ -460,6 +546,15 @@ fn run_block<M: Model>(
         .from_writer(Vec::new());
     let mut finals_at: Vec<Option<usize>> = vec![None; nc];
     let mut record: Vec<String> = Vec::with_capacity(5 + ni + nm);
+    let nobs = names.observables.len();
+    let mut traj = Vec::new();
+    let rows_writer = || {
+        csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new())
+    };
+    let mut traj_rows = rows_writer();
+    let mut traj_record: Vec<String> = Vec::with_capacity(3 + nobs);
     for rep in a..b {
         let seed = run_seed(exp.seed, rep);
         for (c, config) in exp.configurations.iter().enumerate() {
@@ -493,6 +588,18 @@ fn run_block<M: Model>(
                     record.extend(["ok".to_string(), String::new()]);
                     push_inputs(&mut record, inputs.ok(), ni);
                     record.extend(cb.finals[fin_start..].iter().map(|&v| num(v)));
+                    if names.save_trajectories && nobs > 0 {
+                        for (t, month) in cb.observations[obs_start..].chunks(nobs).enumerate() {
+                            traj_record.clear();
+                            traj_record.extend([
+                                config.name.clone(),
+                                rep.to_string(),
+                                (t + 1).to_string(),
+                            ]);
+                            traj_record.extend(month.iter().map(|&v| num(v)));
+                            traj_rows.write_record(&traj_record)?;
+                        }
+                    }
                 }
                 Err(reason) => {
                     cb.observations.truncate(obs_start);
@@ -505,6 +612,12 @@ fn run_block<M: Model>(
                 }
             }
             rows.write_record(&record)?;
+        }
+        if names.save_trajectories {
+            let text = std::mem::replace(&mut traj_rows, rows_writer())
+                .into_inner()
+                .map_err(|e| csv::Error::from(e.into_error()))?;
+            traj.extend(output::gzip_member(&text)?);
         }
         if let Some(base) = finals_at[exp.baseline] {
             for c in (0..nc).filter(|&c| c != exp.baseline) {
@@ -525,6 +638,7 @@ fn run_block<M: Model>(
         configs,
         pairs,
         rows,
+        traj,
     })
 }
 

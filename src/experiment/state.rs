@@ -27,8 +27,9 @@ const STATE_FILE: &str = "state.bin";
 const MAGIC: &[u8; 8] = b"MLGOVST1";
 /// Version 2 added the running hash of `runs.csv`; version 3 the kinds of
 /// metrics and observables and the exact counts of discrete observables;
-/// version 4 the input columns of `runs.csv`.
-const VERSION: u32 = 4;
+/// version 4 the input columns of `runs.csv`; version 5 the saved run
+/// trajectories (`run_trajectories.csv.gz`) with their length and hash.
+const VERSION: u32 = 5;
 
 /// Everything that defines an experiment (and must match to resume or merge).
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +51,9 @@ pub(crate) struct Info {
     pub observable_kinds: Vec<ObservableKind>,
     pub shard: Option<Shard>,
     pub block_size: u64,
+    /// Whether every run's monthly observations are saved
+    /// (`run_trajectories.csv.gz`).
+    pub save_trajectories: bool,
 }
 
 impl Info {
@@ -94,7 +98,7 @@ impl Info {
             let o = i.observable_kinds.iter().map(ObservableKind::name);
             f.chain(o).collect::<Vec<_>>().join(",")
         };
-        let fields: [(&'static str, String, String); 11] = [
+        let fields: [(&'static str, String, String); 12] = [
             ("identity", self.identity.clone(), other.identity.clone()),
             ("seed", self.seed.to_string(), other.seed.to_string()),
             (
@@ -121,6 +125,11 @@ impl Info {
             ),
             ("metric kinds", kinds(self), kinds(other)),
             ("input columns", list(&self.inputs), list(&other.inputs)),
+            (
+                "saved trajectories (--save-trajectories)",
+                self.save_trajectories.to_string(),
+                other.save_trajectories.to_string(),
+            ),
             (
                 "block size",
                 self.block_size.to_string(),
@@ -152,6 +161,7 @@ impl Info {
         e.u64(k as u64);
         e.u64(n as u64);
         e.u64(self.block_size);
+        e.u64(u64::from(self.save_trajectories));
     }
 
     fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
@@ -205,6 +215,7 @@ impl Info {
             observable_kinds,
             shard,
             block_size: d.u64("block size")?,
+            save_trajectories: d.len(1, "saved trajectories")? == 1,
         })
     }
 }
@@ -219,6 +230,11 @@ pub(crate) struct State {
     pub runs_len: u64,
     /// FNV-1a 64 of those `runs_len` bytes.
     pub runs_hash: u64,
+    /// The byte length of `run_trajectories.csv.gz` holding exactly the
+    /// absorbed runs (0 when trajectories are not saved).
+    pub traj_len: u64,
+    /// FNV-1a 64 of those `traj_len` bytes.
+    pub traj_hash: u64,
     /// Wall-clock seconds spent so far, over all invocations.
     pub elapsed: f64,
     pub aggregate: Aggregate,
@@ -257,6 +273,8 @@ impl State {
         body.u64(self.next);
         body.u64(self.runs_len);
         body.u64(self.runs_hash);
+        body.u64(self.traj_len);
+        body.u64(self.traj_hash);
         body.f64(self.elapsed);
         self.aggregate.encode(&mut body);
         let body = body.bytes;
@@ -309,6 +327,8 @@ impl State {
             let next = d.u64("next replication")?;
             let runs_len = d.u64("runs.csv length")?;
             let runs_hash = d.u64("runs.csv hash")?;
+            let traj_len = d.u64("run_trajectories.csv.gz length")?;
+            let traj_hash = d.u64("run_trajectories.csv.gz hash")?;
             let elapsed = d.f64("elapsed seconds")?;
             let aggregate = Aggregate::decode(d, info.shape(), &info.discrete())?;
             Ok(State {
@@ -316,6 +336,8 @@ impl State {
                 next,
                 runs_len,
                 runs_hash,
+                traj_len,
+                traj_hash,
                 elapsed,
                 aggregate,
             })
