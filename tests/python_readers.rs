@@ -8,7 +8,10 @@
 //! the test says why and passes, except when `MLGOV_REQUIRE_PYTHON=1` (set by
 //! `.ci/run`), where that is a failure.
 
-use std::path::{Path, PathBuf};
+mod python_support;
+
+use python_support::python;
+use std::path::Path;
 use std::process::Command;
 
 const SCENARIO: &str = r#"
@@ -52,65 +55,6 @@ print(json.dumps(out))
 
 fn mlgov() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mlgov"))
-}
-
-/// Skips (returns `None`) with a printed reason, or fails when Python is
-/// required.
-fn unavailable(reason: String) -> Option<PathBuf> {
-    if std::env::var("MLGOV_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
-        panic!("MLGOV_REQUIRE_PYTHON=1 but {reason}");
-    }
-    eprintln!("skipping the Python readers test: {reason}");
-    None
-}
-
-/// The Python of a virtual environment with pyarrow and pandas, created on
-/// first use.
-fn python() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-venv");
-    let python = venv.join("bin").join("python");
-    let ready = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import pyarrow, pandas"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if ready(&python) {
-        return Some(python);
-    }
-    let made = Command::new("python3")
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv)
-        .output();
-    match made {
-        Err(e) => return unavailable(format!("python3 cannot be started ({e})")),
-        Ok(o) if !o.status.success() => {
-            return unavailable(format!(
-                "python3 -m venv failed (on Debian: apt-get install python3-venv): {}",
-                String::from_utf8_lossy(&o.stderr)
-            ));
-        }
-        Ok(_) => {}
-    }
-    let pip = Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "pyarrow",
-            "pandas",
-        ])
-        .output();
-    match pip {
-        Ok(o) if o.status.success() && ready(&python) => Some(python),
-        Ok(o) => unavailable(format!(
-            "pip could not install pyarrow and pandas (is PyPI reachable?): {}",
-            String::from_utf8_lossy(&o.stderr)
-        )),
-        Err(e) => unavailable(format!("pip cannot be started ({e})")),
-    }
 }
 
 /// The final `trust_mean` of a replay: the last month of `simulate`'s run.csv.
