@@ -2,8 +2,9 @@
 //! chromedriver (the W3C WebDriver protocol, spoken over `std::net`). The
 //! test chooses N-R-L on the functions-by-levels picture, runs, checks that
 //! the numbers and SVG charts appear and match `mlgov run` of the scenario
-//! the page downloads (which `mlgov check` accepts), pins two
-//! configurations, computes the grid and switches its metric.
+//! the page downloads (which `mlgov check` accepts), downloads a fan chart
+//! as well-formed SVG, pins two configurations, computes the grid, switches
+//! its metric and downloads it as SVG.
 //!
 //! Without `chromium` and `chromedriver` on the PATH the test says so and
 //! passes, unless `MLGOV_REQUIRE_BROWSER=1` (set by .ci/run), when their
@@ -240,6 +241,43 @@ fn decode_base64(s: &str) -> Vec<u8> {
 }
 
 /// Sets an input's value as a user typing would (with its `input` event).
+/// Waits (up to 30 s) for a download to appear complete and returns its text.
+fn downloaded(path: &Path) -> String {
+    let started = Instant::now();
+    while !path.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no download {}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Checks a downloaded chart is a well-formed SVG document (parsed by the
+/// browser's XML parser, not its forgiving HTML one) and returns
+/// `[polygons, mean lines, grid cells, texts]` of the parsed document.
+fn check_svg(b: &Browser, text: &str) -> Value {
+    assert!(text.starts_with("<?xml"), "{}", &text[..text.len().min(80)]);
+    let script = format!(
+        "const d = new DOMParser().parseFromString({}, 'image/svg+xml'); \
+         if (d.getElementsByTagName('parsererror').length) \
+           return 'parser error: ' + d.getElementsByTagName('parsererror')[0].textContent; \
+         const r = d.documentElement; \
+         if (r.namespaceURI !== 'http://www.w3.org/2000/svg' || r.localName !== 'svg') \
+           return 'root ' + r.namespaceURI + ' ' + r.localName; \
+         return [r.querySelectorAll('polygon').length, r.querySelectorAll('polyline.mean').length, \
+                 r.querySelectorAll('rect.grid-cell').length, \
+                 [...r.querySelectorAll('text')].map(t => t.textContent)];",
+        serde_json::to_string(text).unwrap()
+    );
+    let parsed = b.js(&script);
+    assert!(parsed.is_array(), "{parsed}");
+    parsed
+}
+
 fn set_input(b: &Browser, css: &str, value: &str) {
     let (css, value) = (json!(css), json!(value));
     b.js(&format!(
@@ -330,16 +368,26 @@ fn the_explorer_page_works_in_headless_chromium() {
     b.screenshot(&shot);
     assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"));
 
+    // Download a fan chart as SVG: a well-formed SVG document with the
+    // chart on screen (its bands, both mean lines and its title).
+    let target =
+        b.js("return document.querySelector('figure.fan button.svg-download').dataset.target");
+    let target = target.as_str().unwrap().to_string();
+    let title = b.js(&format!(
+        "return document.querySelector('#{target} svg text').textContent"
+    ));
+    b.click(&format!("button.svg-download[data-target='{target}']"));
+    let svg = downloaded(&downloads.join(format!("{target}.svg")));
+    let parsed = check_svg(&b, &svg);
+    assert_eq!(parsed[0], 4, "bands: {parsed}");
+    assert_eq!(parsed[1], 2, "mean lines: {parsed}");
+    assert!(parsed[3].as_array().unwrap().contains(&title), "{parsed}");
+
     // Download the scenario: `mlgov check` accepts it and `mlgov run`
     // reproduces the number on the page.
     b.click("#download-toml");
     let file = downloads.join("explorer.toml");
-    let started = Instant::now();
-    while !file.exists() {
-        assert!(started.elapsed() < Duration::from_secs(30), "no download");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    downloaded(&file);
     let results = check_and_run(&file, &tmp.path().join("run"));
     assert_eq!(
         results.estimate("explored", "net_benefit").unwrap().mean,
@@ -400,4 +448,8 @@ fn the_explorer_page_works_in_headless_chromium() {
         b.js("return document.querySelectorAll('#grid-svg rect.current').length"),
         1
     );
+    // The grid downloads as SVG with its 27 cells.
+    b.click("button.svg-download[data-target='grid']");
+    let parsed = check_svg(&b, &downloaded(&downloads.join("grid.svg")));
+    assert_eq!(parsed[2], 27, "grid cells: {parsed}");
 }
