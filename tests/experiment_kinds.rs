@@ -1,12 +1,14 @@
 //! Final metrics and observables of every kind (continuous, 0/1 outcome,
-//! time to an event; counts and categories): the engine's tables against
+//! share in [0, 1], time to an event; counts and categories): the engine's tables against
 //! direct computation from `runs.csv` and the library's estimators, and
 //! byte-identical outputs across threads and shards.
 
 mod experiment_support;
 
 use experiment_support::{options, read_csv};
-use mlgov::analysis::{KaplanMeier, PairedCounts, order_statistic, wilson_interval};
+use mlgov::analysis::{
+    KaplanMeier, Moments, PairedCounts, logit_t_interval, order_statistic, wilson_interval,
+};
 use mlgov::experiment::{Experiment, Shard, merge_results, run_experiment};
 use mlgov::sim::{Configuration, MetricKind, Model, ModelError, ObservableKind};
 use rand::{Rng, RngExt};
@@ -17,7 +19,8 @@ const MONTHS: u32 = 24;
 
 /// A walk with drift: "band" is its category (low below 1, high from 1),
 /// "steps_up" counts the months it rose; finals: the level, whether it
-/// ends above 1, and the month it first reaches 2 (months + 1 if never).
+/// ends above 1, the month it first reaches 2 (months + 1 if never) and
+/// the share of months it rose.
 struct Kinds;
 
 impl Model for Kinds {
@@ -28,13 +31,19 @@ impl Model for Kinds {
         vec!["level".into(), "band".into(), "steps_up".into()]
     }
     fn final_metrics(&self) -> Vec<String> {
-        vec!["level".into(), "above".into(), "months_to_two".into()]
+        vec![
+            "level".into(),
+            "above".into(),
+            "months_to_two".into(),
+            "share_up".into(),
+        ]
     }
     fn final_metric_kinds(&self) -> Vec<MetricKind> {
         vec![
             MetricKind::Continuous,
             MetricKind::Proportion,
             MetricKind::TimeToEvent,
+            MetricKind::Share,
         ]
     }
     fn observable_kinds(&self) -> Vec<ObservableKind> {
@@ -69,7 +78,12 @@ impl Model for Kinds {
     }
     fn finish(&self, _: &f64, s: &Self::State, months: u32, out: &mut Vec<f64>) {
         let reached = if s.2 == 0 { months + 1 } else { s.2 };
-        out.extend([s.0, f64::from(u8::from(s.0 >= 1.0)), f64::from(reached)]);
+        out.extend([
+            s.0,
+            f64::from(u8::from(s.0 >= 1.0)),
+            f64::from(reached),
+            f64::from(s.1) / f64::from(months),
+        ]);
     }
 }
 
@@ -176,6 +190,25 @@ fn every_kind_is_summarised_by_its_own_method() {
         close(num(&h, &r, "ci95_high"), hi);
         assert_eq!(by_name(&h, &r, "sd"), "");
         assert_eq!(by_name(&h, &r, "p50"), "");
+
+        // Share in [0, 1]: mean, sd and exact quantiles as a measurement,
+        // the logit-transformed t-interval (the shares are not all 0/1).
+        let r = row(config, "share_up");
+        assert_eq!(by_name(&h, &r, "kind"), "share");
+        assert_eq!(by_name(&h, &r, "interval"), "logit_t");
+        let shares = column(config, 3);
+        let mut mo = Moments::new();
+        shares.iter().for_each(|&v| mo.push(v).unwrap());
+        let (mean, sd) = (mo.mean().unwrap(), mo.sd().unwrap());
+        close(num(&h, &r, "mean"), mean);
+        close(num(&h, &r, "sd"), sd);
+        let (lo, hi) = logit_t_interval(mean, sd, reps, 0.95).unwrap();
+        close(num(&h, &r, "ci95_low"), lo);
+        close(num(&h, &r, "ci95_high"), hi);
+        assert!(0.0 < lo && lo < mean && mean < hi && hi < 1.0);
+        let mut sorted = shares.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(num(&h, &r, "p50"), order_statistic(&sorted, 50).unwrap());
 
         // Time to event: restricted mean and Kaplan–Meier quantiles; a run
         // that never reaches 2 counts as the horizon, never as months + 1.
@@ -313,4 +346,69 @@ fn outputs_are_identical_across_threads_and_shards() {
     let manifest = std::fs::read_to_string(one.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"time_to_event\""));
     assert!(manifest.contains("\"categorical:low|high\""));
+}
+
+/// Every share the governance model declares gets summary intervals inside
+/// [0, 1] and paired differences inside [−1, 1], on assignments where
+/// survival is 0/1 (one national programme) and where it is a share of
+/// twelve places; the metrics are read from the model's own list.
+#[test]
+fn governance_shares_keep_their_intervals_in_bounds() {
+    use mlgov::partnership::GovernanceModel;
+    use mlgov::scenario::Scenario;
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/lloyd_grid.toml"),
+    )
+    .unwrap()
+    .replace("replications = 200", "replications = 40")
+    .replace("months = 120", "months = 48")
+    .replace(
+        "assignments = \"all\"",
+        "assignments = [\"N-N-N\", \"N-N-L\", \"L-L-L\"]",
+    );
+    let scenario = Scenario::from_toml(&text, "lloyd_grid.toml").unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("out");
+    run_experiment(&scenario.experiment(), &options(&dir, 2, None)).unwrap();
+    let model = GovernanceModel;
+    let shares: Vec<String> = model
+        .final_metrics()
+        .into_iter()
+        .zip(model.final_metric_kinds())
+        .filter(|(_, k)| *k == MetricKind::Share)
+        .map(|(m, _)| m)
+        .collect();
+    assert!(shares.iter().any(|m| m == "survival"), "{shares:?}");
+    let (h, summary) = read_csv(&dir.join("summary.csv"));
+    let mut methods = Vec::new();
+    for r in summary.iter().filter(|r| shares.contains(&r[1])) {
+        assert_eq!(by_name(&h, r, "kind"), "share");
+        let (lo, hi) = (num(&h, r, "ci95_low"), num(&h, r, "ci95_high"));
+        let mean = num(&h, r, "mean");
+        assert!(
+            0.0 <= lo && lo <= mean && mean <= hi && hi <= 1.0,
+            "{} {}: {lo} {mean} {hi}",
+            r[0],
+            r[1]
+        );
+        methods.push((r[0].clone(), r[1].clone(), by_name(&h, r, "interval")));
+    }
+    assert_eq!(methods.len(), 3 * shares.len());
+    // One national programme: survival is 0/1 in every run (Wilson);
+    // twelve local partnerships: a share of places (logit t).
+    let method = |c: &str, m: &str| {
+        methods
+            .iter()
+            .find(|(cc, mm, _)| cc == c && mm == m)
+            .unwrap()
+            .2
+            .clone()
+    };
+    assert_eq!(method("N-N-N", "survival"), "wilson");
+    assert_eq!(method("L-L-L", "trust_mean"), "logit_t");
+    let (ch, cmp) = read_csv(&dir.join("comparisons.csv"));
+    for r in cmp.iter().filter(|r| shares.contains(&r[2])) {
+        let (lo, hi) = (num(&ch, r, "ci95_low"), num(&ch, r, "ci95_high"));
+        assert!(-1.0 <= lo && lo <= hi && hi <= 1.0, "{r:?}");
+    }
 }

@@ -4,7 +4,7 @@
 
 use mlgov::partnership::{GovernanceModel, GovernanceParams};
 use mlgov::scenario::{Param, ScenarioSpec};
-use mlgov::sim::{Model, run_single};
+use mlgov::sim::{MetricKind, Model, run_single};
 use proptest::prelude::*;
 
 /// A spec with every numeric parameter moved to `u[k]` of the way through
@@ -72,9 +72,11 @@ proptest! {
                 prop_assert!(row[col(n)] >= 0.0, "{} = {}", n, row[col(n)]);
             }
         }
-        for (n, v) in model.final_metrics().iter().zip(&run.finals) {
+        // Every metric the model declares a share stays in [0, 1] (the
+        // experiment's bounded intervals rely on it).
+        for ((n, v), kind) in model.final_metrics().iter().zip(&run.finals).zip(model.final_metric_kinds()) {
             prop_assert!(v.is_finite(), "{} = {}", n, v);
-            if matches!(n.as_str(), "survival" | "empowerment" | "service_delivery" | "fit" | "trust_mean") {
+            if kind == MetricKind::Share {
                 prop_assert!((0.0..=1.0).contains(v), "{} = {}", n, v);
             }
         }

@@ -16,7 +16,8 @@
 //! - [`KaplanMeier`]: censored times to an event (median, quartiles and
 //!   restricted mean with confidence intervals).
 //! - [`wilson_interval`] / [`PairedCounts`]: shares of binary outcomes and
-//!   paired differences of shares.
+//!   paired differences of shares; [`share_interval`]: means of shares in
+//!   [0, 1] with an interval that stays inside [0, 1].
 //! - [`binomial_upper_tail`]: `P(X ≥ k)` of a binomial count (the
 //!   quasi-p-values of scenario discovery).
 //!
@@ -39,7 +40,9 @@ pub use moments::{
     FRACTION_BITS, MAX_ABS_VALUE, Moments, ValueError, check_value, fixed_mean, quantize,
 };
 pub use order::order_statistic;
-pub use proportion::{PairedCounts, wilson_interval};
+pub use proportion::{
+    PairedCounts, ShareMethod, logit_t_interval, share_interval, wilson_interval,
+};
 pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, ZERO_THRESHOLD};
 pub use student_t::{binomial_upper_tail, normal_quantile, t_quantile};
 pub use survival::{KaplanMeier, KmStep};

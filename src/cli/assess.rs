@@ -3,7 +3,7 @@
 
 use super::say::{note, quiet, say};
 use clap::Args;
-use mlgov::analysis::{KaplanMeier, t_quantile, wilson_interval};
+use mlgov::analysis::{KaplanMeier, ShareMethod, share_interval, t_quantile, wilson_interval};
 use mlgov::assess::{AssessError, CapacityLevel, Checklist, Typology, classify};
 use mlgov::partnership::GovernanceModel;
 use mlgov::scenario::Scenario;
@@ -270,21 +270,26 @@ fn forecast(scenario: &Scenario, replications: u32) {
                     }
                 }
             }
+            MetricKind::Share => {
+                let (mean, _) = mean_ci(&xs);
+                match share_interval(&xs, 0.95) {
+                    Some((lo, hi, method)) => say!(
+                        "  {label:26} {mean:>9.3} [{lo:.3}, {hi:.3}]  ({} interval)",
+                        match method {
+                            ShareMethod::Wilson => "Wilson",
+                            ShareMethod::LogitT => "logit t",
+                        }
+                    ),
+                    None => say!("  {label:26} {mean:>9.3}"),
+                }
+            }
             _ => {
                 let (mean, half) = mean_ci(&xs);
-                // Every metric shown is ≥ 0; scores and shares are ≤ 1.
-                let top = if matches!(
-                    metric,
-                    "trust_mean" | "empowerment" | "service_delivery" | "survival"
-                ) {
-                    1.0
-                } else {
-                    f64::INFINITY
-                };
+                // Every other metric shown is at least 0.
                 say!(
                     "  {label:26} {mean:>9.3} [{:.3}, {:.3}]",
                     (mean - half).max(0.0),
-                    (mean + half).min(top)
+                    mean + half
                 );
             }
         }

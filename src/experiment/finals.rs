@@ -12,7 +12,10 @@ use super::ExperimentError;
 use super::aggregate::Aggregate;
 use super::output::{RUNS, num};
 use super::state::Info;
-use crate::analysis::{KaplanMeier, Moments, PairedCounts, order_statistic, wilson_interval};
+use crate::analysis::{
+    KaplanMeier, Moments, PairedCounts, ShareMethod, order_statistic, share_interval,
+    wilson_interval,
+};
 use crate::sim::MetricKind;
 use std::collections::HashMap;
 use std::path::Path;
@@ -214,15 +217,24 @@ pub(crate) fn summary_cells(
         }
         _ => {
             let mo = &agg.finals[c * info.final_metrics.len() + m];
-            let ci = mo.mean_ci(LEVEL);
+            let mut sorted: Vec<f64> = runs.column(c, m).collect();
+            let (ci, method) = if kind == MetricKind::Share {
+                // The runs' values passed the run check: all in [0, 1].
+                let share = share_interval(&sorted, LEVEL);
+                (
+                    share.map(|s| (s.0, s.1)),
+                    share.map_or(ShareMethod::LogitT, |s| s.2).name(),
+                )
+            } else {
+                (mo.mean_ci(LEVEL), "t")
+            };
             row.extend([
                 opt(mo.mean()),
                 opt(mo.sd()),
                 opt(ci.map(|c| c.0)),
                 opt(ci.map(|c| c.1)),
-                "t".into(),
+                method.into(),
             ]);
-            let mut sorted: Vec<f64> = runs.column(c, m).collect();
             sorted.sort_by(f64::total_cmp);
             row.extend(PERCENTS.map(|p| opt(order_statistic(&sorted, p))));
             row.push(String::new());
@@ -253,20 +265,7 @@ pub(crate) fn comparison_cells(
         ]
     };
     match kind {
-        MetricKind::Proportion => {
-            let mut t = PairedCounts::default();
-            for (x, y) in runs.paired(c, b, m) {
-                t.push(x == 1.0, y == 1.0);
-            }
-            let d = t.difference_ci(LEVEL);
-            vec![
-                t.n().to_string(),
-                opt(d.map(|d| d.0)),
-                opt(d.map(|d| d.1)),
-                opt(d.map(|d| d.2)),
-                "newcombe_paired".into(),
-            ]
-        }
+        MetricKind::Proportion => newcombe_cells(&runs.paired(c, b, m)),
         MetricKind::TimeToEvent => {
             // Runs are censored only at the horizon, so each run's time
             // restricted to the horizon is known exactly and the restricted
@@ -279,8 +278,43 @@ pub(crate) fn comparison_cells(
             }
             moments_cells(&mo, "paired_t_restricted_mean")
         }
+        MetricKind::Share => {
+            let pairs = runs.paired(c, b, m);
+            let binary = |v: f64| v == 0.0 || v == 1.0;
+            if !pairs.is_empty() && pairs.iter().all(|&(x, y)| binary(x) && binary(y)) {
+                return newcombe_cells(&pairs);
+            }
+            // A difference of two shares lies in [−1, 1], so its t-interval
+            // is clipped there.
+            let mo = &agg.pairs[c * info.final_metrics.len() + m];
+            let ci = mo.mean_ci(LEVEL);
+            vec![
+                mo.count().to_string(),
+                opt(mo.mean()),
+                opt(ci.map(|c| c.0.max(-1.0))),
+                opt(ci.map(|c| c.1.min(1.0))),
+                "paired_t".into(),
+            ]
+        }
         _ => moments_cells(&agg.pairs[c * info.final_metrics.len() + m], "paired_t"),
     }
+}
+
+/// Comparison cells of paired 0/1 outcomes: the difference of the shares
+/// of ones with Newcombe's paired interval.
+fn newcombe_cells(pairs: &[(f64, f64)]) -> Vec<String> {
+    let mut t = PairedCounts::default();
+    for &(x, y) in pairs {
+        t.push(x == 1.0, y == 1.0);
+    }
+    let d = t.difference_ci(LEVEL);
+    vec![
+        t.n().to_string(),
+        opt(d.map(|d| d.0)),
+        opt(d.map(|d| d.1)),
+        opt(d.map(|d| d.2)),
+        "newcombe_paired".into(),
+    ]
 }
 
 /// The columns of `time_to_event.csv`.

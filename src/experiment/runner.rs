@@ -724,6 +724,7 @@ fn simulate<M: Model>(
         let ok = match kind {
             MetricKind::Proportion => *v == 0.0 || *v == 1.0,
             MetricKind::TimeToEvent => *v >= 0.0,
+            MetricKind::Share => (0.0..=1.0).contains(v),
             _ => true,
         };
         if !ok {
@@ -731,6 +732,7 @@ fn simulate<M: Model>(
                 "final metric `{name}` is a {} but is {v}",
                 match kind {
                     MetricKind::Proportion => "0/1 outcome",
+                    MetricKind::Share => "share (in [0, 1])",
                     _ => "time to an event (at least 0)",
                 }
             ));

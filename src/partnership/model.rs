@@ -607,10 +607,13 @@ impl Model for GovernanceModel {
         FINAL_METRICS
             .iter()
             .map(|&m| match m {
-                // Survival is the share of places whose partnership survives:
-                // 0 or 1 with one national programme, a fraction otherwise,
-                // so it is summarised as a measurement, not a 0/1 outcome.
                 "months_to_trust" => MetricKind::TimeToEvent,
+                // Shares and scores in [0, 1] (tests/properties.rs checks
+                // the bounds). Survival is the share of places whose
+                // partnership survives: 0 or 1 with one national programme,
+                // a fraction otherwise.
+                "trust_mean" | "trust_min" | "fit" | "survival" | "empowerment"
+                | "service_delivery" | "equity" => MetricKind::Share,
                 _ => MetricKind::Continuous,
             })
             .collect()

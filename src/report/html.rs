@@ -478,8 +478,13 @@ impl Page<'_> {
              same random numbers, so differences between configurations are paired.</li>\n\
              <li><strong>Means</strong> carry 95% t-intervals (mean ± t(0.975, n−1)·sd/√n); \
              <strong>paired differences</strong> the t-interval of the mean of the paired \
-             differences. A 0/1 outcome is a share with a Wilson interval, and a time to an \
-             event is summarised with the Kaplan–Meier estimator (censored at the horizon).</li>\n\
+             differences. A 0/1 outcome is a share with a Wilson interval. A share or score in \
+             [0, 1] (kind <code>share</code> in summary.csv, such as survival as the share of \
+             places) keeps its interval inside [0, 1]: Wilson's when every run is 0 or 1, \
+             otherwise the t-interval on the logit scale transformed back; paired differences of \
+             shares are clipped to [−1, 1] (the interval column of summary.csv names the method). \
+             A time to an event is summarised with the Kaplan–Meier estimator (censored at the \
+             horizon).</li>\n\
              <li><strong>Relative differences</strong> in the headline table are the difference \
              and its interval divided by the baseline's mean, taken as fixed.</li>\n\
              <li><strong>Readings</strong>: \"more\" or \"less\" when the whole 95% interval lies \

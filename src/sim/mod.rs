@@ -123,6 +123,15 @@ pub enum MetricKind {
     /// A 0/1 outcome: the share of runs with 1, with a Wilson interval, and
     /// paired differences of shares with Newcombe's interval.
     Proportion,
+    /// A share in [0, 1] per run that need not be 0 or 1 (e.g. the share of
+    /// places whose partnership survives, a score in [0, 1]): mean,
+    /// standard deviation and exact quantiles as a measurement, but an
+    /// interval that stays inside [0, 1] (Wilson's when every run is 0 or
+    /// 1, otherwise the logit-transformed t-interval,
+    /// [`crate::analysis::share_interval`]), and paired differences with
+    /// Newcombe's interval when every pair is 0/1, otherwise the paired
+    /// t-interval clipped to [−1, 1]. A run whose value leaves [0, 1] fails.
+    Share,
     /// The time (in months) until an event. A value `t ≤ months` means the
     /// event happened in month `t`; any value above the run's months means
     /// it did not happen within the run (censored at the horizon). It is
@@ -131,12 +140,13 @@ pub enum MetricKind {
 }
 
 impl MetricKind {
-    /// The name used in output files (`continuous`, `proportion`,
+    /// The name used in output files (`continuous`, `proportion`, `share`,
     /// `time_to_event`).
     pub fn name(self) -> &'static str {
         match self {
             MetricKind::Continuous => "continuous",
             MetricKind::Proportion => "proportion",
+            MetricKind::Share => "share",
             MetricKind::TimeToEvent => "time_to_event",
         }
     }
@@ -146,6 +156,7 @@ impl MetricKind {
         [
             MetricKind::Continuous,
             MetricKind::Proportion,
+            MetricKind::Share,
             MetricKind::TimeToEvent,
         ]
         .into_iter()
