@@ -32,6 +32,14 @@ fn the_page_and_the_info_are_served() {
     assert_eq!(status, 200);
     let info = json(&info);
     assert_eq!(info["assignment"], "N-N-L");
+    // The page starts small enough to answer quickly (docs/performance.md),
+    // with the caps for a closer look.
+    assert_eq!(info["replications"], mlgov::explorer::PAGE_REPLICATIONS);
+    assert_eq!(info["months"], 120);
+    assert_eq!(
+        info["limits"]["replications"],
+        mlgov::explorer::MAX_REPLICATIONS
+    );
     let metrics: Vec<String> = info["metrics"]
         .as_array()
         .unwrap()

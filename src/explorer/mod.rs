@@ -51,6 +51,10 @@ use toml::Value;
 
 /// Most replications a request may ask for.
 pub const MAX_REPLICATIONS: u64 = 500;
+/// Replications the page starts with, and a run request that names none
+/// gets (or the scenario's own, if fewer): few enough that a run of the
+/// default partnership answers in well under a second (docs/performance.md).
+pub const PAGE_REPLICATIONS: u64 = 50;
 /// Most months a request may ask for.
 pub const MAX_MONTHS: u32 = 240;
 /// Most replications of a grid request (27 configurations each).
@@ -453,7 +457,7 @@ impl Explorer {
             "description": self.base.scenario.description,
             "source": self.source,
             "assignment": self.base.governance.assignment.to_string(),
-            "replications": e.replications.min(MAX_REPLICATIONS),
+            "replications": e.replications.min(PAGE_REPLICATIONS),
             "months": e.months.min(MAX_MONTHS),
             "seed": e.seed,
             "limits": {
@@ -621,7 +625,7 @@ impl Explorer {
         let reps = req.replications.unwrap_or(e.replications.min(if grid {
             MAX_GRID_REPLICATIONS.min(50)
         } else {
-            MAX_REPLICATIONS
+            PAGE_REPLICATIONS
         }));
         let set = |tree: &mut Value, path: &str, v: Value| {
             crate::scenario::set_value(tree, path, v).map_err(|m| ApiError::bad(path, m))
