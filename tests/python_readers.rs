@@ -1,7 +1,8 @@
 //! `runs.csv` read by Python's type-guessing readers (pyarrow and pandas, in
 //! a virtual environment this test creates under `target/`): the seed comes
 //! back exactly, as text, and replays its run with `mlgov simulate --seed`;
-//! the input columns come back as the very numbers written.
+//! the input columns come back as the very numbers written; `runs.parquet`
+//! (`--format parquet`) gives the seed as an unsigned 64-bit integer.
 //!
 //! Needs `python3` with `venv` and access to PyPI the first time (the
 //! environment is kept in `target/tmp/python-venv` and reused). Without them
@@ -34,12 +35,18 @@ fairness = { dist = "beta", alpha = 6, beta = 4 }
 const READ: &str = r#"
 import json, sys
 import pyarrow.csv as pc
+import pyarrow.parquet as pq
 import pandas as pd
 
-path, columns, saved = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
+path, columns, saved, parquet = sys.argv[1], sys.argv[2].split(","), sys.argv[3], sys.argv[4]
 table = pc.read_csv(path)
 frame = pd.read_csv(path)
+typed = pq.read_table(parquet)
 out = {
+    "parquet_seed_type": str(typed.schema.field("seed").type),
+    "parquet_seeds": [str(v) for v in typed.column("seed").to_pylist()],
+    "parquet_replication_type": str(typed.schema.field("replication").type),
+    "pandas_parquet_seed_dtype": str(pd.read_parquet(parquet)["seed"].dtype),
     "pyarrow_seed_type": str(table.schema.field("seed").type),
     "pyarrow_seeds": table.column("seed").to_pylist(),
     "pandas_seed_dtype": str(frame["seed"].dtype),
@@ -94,6 +101,8 @@ fn pyarrow_and_pandas_read_back_exact_seeds_that_replay_their_runs() {
             "--threads",
             "1",
             "--save-trajectories",
+            "--format",
+            "parquet",
             "--out",
         ])
         .arg(&out)
@@ -124,6 +133,7 @@ fn pyarrow_and_pandas_read_back_exact_seeds_that_replay_their_runs() {
         .arg(out.join("runs.csv"))
         .arg(inputs.join(","))
         .arg(out.join("run_trajectories.csv.gz"))
+        .arg(out.join("runs.parquet"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -147,6 +157,16 @@ fn pyarrow_and_pandas_read_back_exact_seeds_that_replay_their_runs() {
             .iter()
             .any(|s| mlgov::sim::parse_seed(s).unwrap() > 1 << 53)
     );
+    // In runs.parquet (`--format parquet`) the seed is an unsigned 64-bit
+    // integer, in pyarrow and in pandas, equal to the CSV's.
+    assert_eq!(got["parquet_seed_type"], "uint64");
+    assert_eq!(got["pandas_parquet_seed_dtype"], "uint64");
+    assert_eq!(got["parquet_replication_type"], "int64");
+    let typed: Vec<String> = serde_json::from_value(got["parquet_seeds"].clone()).unwrap();
+    assert_eq!(typed.len(), seeds.len());
+    for (t, s) in typed.iter().zip(&seeds) {
+        assert_eq!(t.parse::<u64>().ok(), mlgov::sim::parse_seed(s));
+    }
     let decimal: Vec<String> = serde_json::from_value(got["pandas_seeds_decimal"].clone()).unwrap();
     for (d, s) in decimal.iter().zip(&seeds) {
         assert_eq!(d.parse::<u64>().ok(), mlgov::sim::parse_seed(s));

@@ -6,7 +6,7 @@ use super::say::{note, quiet, say};
 use anyhow::Context;
 use clap::Args;
 use mlgov::experiment::{
-    Experiment, ExperimentError, RunOptions, Shard, merge_results, run_experiment,
+    Experiment, ExperimentError, OutputFormat, RunOptions, Shard, merge_results_as, run_experiment,
 };
 use mlgov::sim::Model;
 use std::io::IsTerminal;
@@ -47,6 +47,11 @@ pub struct RunArgs {
     /// DIR/run_trajectories.csv.gz (gzip-compressed CSV).
     #[arg(long)]
     pub save_trajectories: bool,
+    /// Format of the result tables: csv, or parquet (the CSV tables and a
+    /// typed Parquet copy of each). Default: the scenario's
+    /// `[experiment] format`, else csv.
+    #[arg(long, value_name = "csv|parquet")]
+    pub format: Option<OutputFormat>,
     /// Refuse experiments of more simulated months (configurations ×
     /// replications × months) than this.
     #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_RUN_MONTHS)]
@@ -65,6 +70,10 @@ pub struct MergeArgs {
     /// Output directory of the merged result.
     #[arg(long)]
     pub out: PathBuf,
+    /// Format of the merged result tables: csv, or parquet (the CSV tables
+    /// and a typed Parquet copy of each).
+    #[arg(long, value_name = "csv|parquet", default_value = "csv")]
+    pub format: OutputFormat,
     /// Do not draw charts or write report.html.
     #[arg(long)]
     pub no_plots: bool,
@@ -87,6 +96,7 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
     options.shard = shard;
     options.resume = args.resume;
     options.save_trajectories = args.save_trajectories;
+    options.format = args.format.unwrap_or_default();
     options.progress = !quiet() && std::io::stderr().is_terminal();
     options.max_run_months = args.max_run_months;
     options.max_memory_bytes = args.max_memory_mb.saturating_mul(1 << 20);
@@ -94,7 +104,7 @@ fn run_options(args: &RunArgs) -> anyhow::Result<RunOptions> {
 }
 
 /// Runs `mlgov run`.
-pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
+pub fn execute_run(mut args: RunArgs) -> anyhow::Result<ExitCode> {
     run_options(&args)?;
     let mut scenario = match super::load_scenario(&args.scenario) {
         Ok(s) => s,
@@ -109,6 +119,7 @@ pub fn execute_run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    args.format = Some(args.format.unwrap_or(scenario.spec.experiment.format));
     run_with(scenario.experiment(), &args)
 }
 
@@ -202,7 +213,7 @@ fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
 
 /// Runs `mlgov merge`.
 pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
-    let outcome = merge_results(&args.dirs, &args.out)?;
+    let outcome = merge_results_as(&args.dirs, &args.out, args.format)?;
     say!(
         "merged {} shards: {} runs ok, {} failed; results in {}",
         outcome.shards,

@@ -11,7 +11,7 @@ use super::aggregate::Aggregate;
 use super::output::{self, Manifest, RUN_TRAJECTORIES, RUNS};
 use super::state::{FNV_OFFSET, State, fnv1a_continue};
 use super::verify::verify_runs;
-use super::{DirLock, ExperimentError, MergeOutcome, Shard};
+use super::{DirLock, ExperimentError, MergeOutcome, OutputFormat, Shard};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,8 +20,18 @@ use std::path::{Path, PathBuf};
 /// hold results yet). A single unsharded run directory is accepted as shard
 /// 1/1.
 pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentError> {
+    merge_results_as(dirs, out, OutputFormat::Csv)
+}
+
+/// [`merge_results`], writing the result tables in `format` (with
+/// [`OutputFormat::Parquet`], a Parquet copy of each table too).
+pub fn merge_results_as(
+    dirs: &[PathBuf],
+    out: &Path,
+    format: OutputFormat,
+) -> Result<MergeOutcome, ExperimentError> {
     let existed = out.exists();
-    let result = merge_into(dirs, out);
+    let result = merge_into(dirs, out, format);
     if result.is_err() && !existed {
         // Refused: leave no empty output folder behind (only removed if empty).
         let _ = fs::remove_dir(out);
@@ -29,7 +39,11 @@ pub fn merge_results(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, Exper
     result
 }
 
-fn merge_into(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentError> {
+fn merge_into(
+    dirs: &[PathBuf],
+    out: &Path,
+    format: OutputFormat,
+) -> Result<MergeOutcome, ExperimentError> {
     if dirs.is_empty() {
         return Err(ExperimentError::Merge("no shard directories given".into()));
     }
@@ -138,6 +152,9 @@ fn merge_into(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentEr
     };
     state.save(out)?;
     output::write_tables(out, &state.info, &state.aggregate)?;
+    if format == OutputFormat::Parquet {
+        super::columnar::write_parquet(out, &state.info)?;
+    }
     Manifest::new(&state.info, &state.aggregate, None, elapsed).write(out)?;
     Ok(MergeOutcome {
         shards: n,

@@ -53,6 +53,7 @@
 //! ```
 
 mod aggregate;
+mod columnar;
 mod error;
 mod finals;
 mod lock;
@@ -64,10 +65,14 @@ mod state;
 pub mod toy;
 mod verify;
 
+pub use columnar::{
+    COMPARISONS_PARQUET, ColumnType, OutputFormat, ROW_GROUP_ROWS, RUN_TRAJECTORIES_PARQUET,
+    RUNS_PARQUET, SUMMARY_PARQUET, TIME_TO_EVENT_PARQUET, TRAJECTORIES_PARQUET,
+};
 pub use error::ExperimentError;
 pub use finals::TIME_TO_EVENT_COLUMNS;
 pub use lock::{DirLock, LOCK_FILE};
-pub use merge::merge_results;
+pub use merge::{merge_results, merge_results_as};
 pub(crate) use output::num;
 pub use output::{
     COMPARISON_COLUMNS, RUN_COLUMNS, RUN_TRAJECTORIES, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS,
@@ -186,6 +191,10 @@ pub struct RunOptions {
     /// wave by wave. The other files are unchanged; a resumed run or a shard
     /// must use the same setting.
     pub save_trajectories: bool,
+    /// The format of the result tables: CSV (the default), or CSV and a
+    /// typed Parquet copy of each table (`mlgov run --format parquet`),
+    /// written when the run completes.
+    pub format: OutputFormat,
 }
 
 impl RunOptions {
@@ -203,6 +212,7 @@ impl RunOptions {
             max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
             stop: None,
             save_trajectories: false,
+            format: OutputFormat::Csv,
         }
     }
 }

@@ -32,7 +32,7 @@ pub const RUN_TRAJECTORIES: &str = "run_trajectories.csv.gz";
 
 /// Every file an experiment writes in its output folder (besides the
 /// checkpoint folder and the charts).
-const RESULT_FILES: [&str; 7] = [
+const RESULT_FILES: [&str; 13] = [
     RUNS,
     RUN_TRAJECTORIES,
     SUMMARY,
@@ -40,6 +40,12 @@ const RESULT_FILES: [&str; 7] = [
     TRAJECTORIES,
     TIME_TO_EVENT,
     MANIFEST,
+    super::RUNS_PARQUET,
+    super::RUN_TRAJECTORIES_PARQUET,
+    super::SUMMARY_PARQUET,
+    super::COMPARISONS_PARQUET,
+    super::TRAJECTORIES_PARQUET,
+    super::TIME_TO_EVENT_PARQUET,
 ];
 
 /// The columns of `summary.csv`: one row per configuration × final metric.

@@ -65,6 +65,9 @@ pub fn run_experiment<M: Model>(
     }
 
     output::write_tables(dir, &state.info, &state.aggregate)?;
+    if opts.format == super::OutputFormat::Parquet {
+        super::columnar::write_parquet(dir, &state.info)?;
+    }
     let total = elapsed();
     Manifest::new(&state.info, &state.aggregate, Some(opts.threads), total).write(dir)?;
     Ok(RunOutcome {

@@ -177,6 +177,17 @@ impl Walker {
                 }
                 Some(value.clone())
             }
+            "experiment.format" => {
+                check_names(
+                    value,
+                    path,
+                    &["csv", "parquet"],
+                    "output format",
+                    false,
+                    problems,
+                );
+                Some(value.clone())
+            }
             "governance.domains" => {
                 check_names(
                     value,

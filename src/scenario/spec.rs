@@ -66,6 +66,9 @@ pub struct ExperimentSpec {
     pub assignments: Assignments,
     /// Factorial grid: parameter path → values; every combination is a configuration.
     pub grid: BTreeMap<String, Vec<f64>>,
+    /// Format of the result tables of `mlgov run` (`"csv"` or `"parquet"`);
+    /// `--format` overrides it.
+    pub format: crate::experiment::OutputFormat,
 }
 
 impl Default for ExperimentSpec {
@@ -78,6 +81,7 @@ impl Default for ExperimentSpec {
             baseline: String::new(),
             assignments: Assignments::default(),
             grid: BTreeMap::new(),
+            format: crate::experiment::OutputFormat::Csv,
         }
     }
 }

@@ -42,6 +42,27 @@ fn every_error_is_reported_with_path_range_and_value() {
 }
 
 #[test]
+fn the_output_format_is_csv_or_parquet() {
+    let e = err("[experiment]\nformat = 'xlsx'\n");
+    assert!(
+        e.contains(
+            "experiment.format: unknown output format \"xlsx\"; expected one of: csv, parquet"
+        ),
+        "{e}"
+    );
+    let s = Scenario::from_toml("[experiment]\nformat = 'parquet'\n", "t.toml").unwrap();
+    assert_eq!(
+        s.spec.experiment.format,
+        crate::experiment::OutputFormat::Parquet
+    );
+    let s = Scenario::from_toml("", "t.toml").unwrap();
+    assert_eq!(
+        s.spec.experiment.format,
+        crate::experiment::OutputFormat::Csv
+    );
+}
+
+#[test]
 fn wrong_types_and_enum_names_are_named() {
     let e = err(
         "[experiment]\nmonths = 'ten'\n[governance]\nassignment = 'N-X-L'\ndomains = ['jobs', 'fishing']\n[[partnership.partners]]\nsector = 'pirate'\nlevel = 'local'\ncount = 2\n[[partnership.partners]]\nsector = 'public'\nlevel = 'planet'\n",
