@@ -18,6 +18,24 @@ pub const MAX_INPUT_BYTES: u64 = 4 << 20;
 /// (after following symbolic links) and files over `limit` bytes. The error
 /// says what is wrong; the caller names the file.
 pub fn read_input(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow while being read: never read past the limit.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+/// Opens `path` for reading (of any size, e.g. a results table), refusing
+/// anything that is not a regular file (after following symbolic links)
+/// without waiting on it: a FIFO, socket or device would make the reader
+/// wait or read without end. Returns the file and its metadata.
+pub fn open_regular(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let file = open_without_blocking(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
@@ -31,16 +49,7 @@ pub fn read_input(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
             format!("{kind}, not a regular file"),
         ));
     }
-    if meta.len() > limit {
-        return Err(too_large(meta.len(), limit));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // The file may grow while being read: never read past the limit.
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, limit));
-    }
-    Ok(bytes)
+    Ok((file, meta))
 }
 
 fn too_large(len: u64, limit: u64) -> io::Error {
@@ -116,5 +125,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("a device, not a regular file"), "{e}");
+        let e = open_regular(&fifo).unwrap_err().to_string();
+        assert!(e.contains("a FIFO (named pipe), not a regular file"), "{e}");
     }
 }

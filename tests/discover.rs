@@ -226,3 +226,53 @@ fn failing_partnerships_are_found_where_renewal_is_low() {
     assert!(stderr(&r).contains("manifest.json"), "{}", stderr(&r));
     assert!(!other.exists());
 }
+
+/// A `runs.csv` that is a FIFO is refused at once, naming the file, instead
+/// of waiting for a writer that never comes.
+#[cfg(unix)]
+#[test]
+fn a_runs_file_that_is_not_a_regular_file_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+    std::fs::create_dir(&results).unwrap();
+    std::fs::write(
+        results.join("manifest.json"),
+        r#"{"final_metrics": ["survival"]}"#,
+    )
+    .unwrap();
+    let fifo = results.join("runs.csv");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = dir.path().join("found");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlgov"))
+        .args([
+            "discover",
+            s(&results),
+            "--metric",
+            "survival",
+            "--below",
+            "0.5",
+        ])
+        .args(["--out", s(&out)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("mlgov discover waited on a FIFO runs.csv");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("runs.csv") && e.contains("a FIFO (named pipe), not a regular file"),
+        "{e}"
+    );
+    assert!(!out.join("discovery.csv").exists());
+}

@@ -139,7 +139,7 @@ pub fn load_runs(
         });
     }
     let runs = dir.join("runs.csv");
-    let file = std::fs::File::open(&runs).map_err(|source| DiscoveryError::Io {
+    let (file, _) = crate::input::open_regular(&runs).map_err(|source| DiscoveryError::Io {
         path: runs.clone(),
         source,
     })?;
