@@ -121,6 +121,32 @@ fn the_report_loads_in_chromium_with_every_chart_and_no_requests() {
         })
         .count();
     assert_eq!(figures, charts_on_disk, "one figure per chart");
+    // Every caption is a sentence of its own chart: capitalised, and the
+    // stacked-share wording only on the stacked (categorical) chart.
+    for caption in html.split("<figcaption>").skip(1) {
+        let text = caption.split("</figcaption>").next().unwrap();
+        let sentence = text.split(". ").nth(1).unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            sentence.starts_with(|c: char| c.is_uppercase()),
+            "caption not capitalised: {text}"
+        );
+        assert!(!text.contains("for a categorical observable"), "{text}");
+    }
+    // A Kaplan–Meier median whose interval's upper end lies beyond the
+    // horizon shows its lower end and says the upper one was not reached.
+    let tte = std::fs::read_to_string(out.join("time_to_event.csv")).unwrap();
+    let mut lines = tte.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let open_ended = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| {
+            !r[col("median")].is_empty()
+                && !r[col("median_ci95_low")].is_empty()
+                && r[col("median_ci95_high")].is_empty()
+        })
+        .count();
+    assert_eq!(html.matches(", not reached]</span>").count(), open_ended);
     assert!(
         html.contains(
             &std::fs::read_to_string(&scenario)

@@ -410,11 +410,19 @@ impl Page<'_> {
                     get("restricted_mean_ci95_low"),
                     get("restricted_mean_ci95_high")
                 ),
-                with_ci(
+                match (
                     get("median"),
                     get("median_ci95_low"),
                     get("median_ci95_high")
-                ),
+                ) {
+                    // The interval's upper end can lie beyond the horizon.
+                    (Some(m), Some(l), None) => format!(
+                        "{} <span class=\"ci\">[{}, not reached]</span>",
+                        style::number(m),
+                        style::number(l)
+                    ),
+                    (m, l, hi) => with_ci(m, l, hi),
+                },
                 esc(note)
             );
         }
@@ -463,7 +471,7 @@ impl Page<'_> {
                 chart.svg.trim(),
                 i + 1,
                 esc(&chart.stem),
-                esc(&caption(&chart.stem))
+                esc(&caption(&chart.stem, &self.results.manifest.categorical))
             );
         }
     }
@@ -554,8 +562,9 @@ fn reading(
     )
 }
 
-/// What a chart shows, in a sentence, from its file stem.
-fn caption(stem: &str) -> String {
+/// What a chart shows, in a sentence, from its file stem and the
+/// categorical observables (drawn as stacked shares).
+fn caption(stem: &str, categorical: &[(String, Vec<String>)]) -> String {
     if let Some(metric) = stem.strip_prefix("lloyd_grid_") {
         return format!(
             "Lloyd's 27 conceive–manage–implement assignments, each cell coloured by the mean \
@@ -569,11 +578,18 @@ fn caption(stem: &str) -> String {
             .to_string();
     }
     if let Some(metric) = stem.strip_prefix("trajectories_") {
+        let label = style::metric_label(metric);
+        if categorical.iter().any(|(name, _)| name == metric) {
+            return format!(
+                "{}: the share of runs in each category, month by month, stacked; one panel \
+                 per configuration.",
+                style::capitalise(&label)
+            );
+        }
         return format!(
             "{}: the mean over runs month by month (line), with the middle 50% (darker) and \
-             middle 90% (lighter) of runs; for a categorical observable, the share of runs in \
-             each category.",
-            style::metric_label(metric)
+             middle 90% (lighter) of runs.",
+            style::capitalise(&label)
         );
     }
     match stem {

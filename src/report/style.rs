@@ -367,6 +367,15 @@ pub(crate) fn padded(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
     (lo - d, hi + d)
 }
 
+/// `s` with its first letter in upper case.
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,9 @@ struct Series {
     colour: RGBColor,
     points: Vec<MonthStats>,
     baseline: bool,
+    /// Drawn dashed: an earlier highlighted series has the same colour
+    /// (the palette repeats after twelve configurations).
+    dashed: bool,
 }
 
 /// A prepared trajectory chart.
@@ -139,11 +142,14 @@ impl Trajectories {
             }
             if *pick {
                 let is_base = Some(name.as_str()) == baseline;
+                let colour = results.colour(name);
+                let dashed = highlighted.iter().any(|h: &Series| h.colour == colour);
                 highlighted.push(Series {
                     name: names.join(" = "),
-                    colour: results.colour(name),
+                    colour,
                     points: (*points).clone(),
                     baseline: is_base,
+                    dashed,
                 });
             } else {
                 context_names += names.len();
@@ -171,8 +177,14 @@ impl Trajectories {
         if identical > 0 {
             note.push_str(" Configurations joined by \"=\" have identical series, drawn once.");
         }
+        if highlighted.iter().any(|h| h.dashed) {
+            note.push_str(" Dashed: a configuration whose colour repeats another's on this chart.");
+        }
         Trajectories {
-            title: format!("{} over time", capitalise(&style::metric_name(metric))),
+            title: format!(
+                "{} over time",
+                style::capitalise(&style::metric_name(metric))
+            ),
             subtitle: results.subtitle(),
             y_desc: style::metric_label(metric),
             highlighted,
@@ -182,14 +194,6 @@ impl Trajectories {
             range: style::padded(lo, hi, 0.04),
             note,
         }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 
@@ -244,7 +248,11 @@ impl Draw for Trajectories {
                 .iter()
                 .filter_map(|p| centre(p).map(|v| (p.month as f64, v)))
                 .collect();
-            chart.draw_series(LineSeries::new(line, s.colour.stroke_width(3)))?;
+            if s.dashed {
+                chart.draw_series(DashedLineSeries::new(line, 14, 8, s.colour.stroke_width(3)))?;
+            } else {
+                chart.draw_series(LineSeries::new(line, s.colour.stroke_width(3)))?;
+            }
         }
         self.draw_legend(&legend_area)?;
         footnote(root, &self.note)
@@ -270,10 +278,17 @@ impl Trajectories {
                 [(x, y - 6), (x + 44, y + 6)],
                 s.colour.mix(0.22).filled(),
             ))?;
-            area.draw(&PathElement::new(
-                vec![(x, y), (x + 44, y)],
-                s.colour.stroke_width(3),
-            ))?;
+            let segments: &[(i32, i32)] = if s.dashed {
+                &[(0, 14), (22, 36)]
+            } else {
+                &[(0, 44)]
+            };
+            for &(a, b) in segments {
+                area.draw(&PathElement::new(
+                    vec![(x + a, y), (x + b, y)],
+                    s.colour.stroke_width(3),
+                ))?;
+            }
             let mut label = if s.name.contains(" = ") {
                 s.name.clone()
             } else {
@@ -309,5 +324,40 @@ impl Trajectories {
             ))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With 27 configurations the palette of twelve repeats: of the
+    /// highlighted series sharing a colour, all but the first are dashed, so
+    /// no two solid lines (or legend swatches) on a chart look the same.
+    #[test]
+    fn a_repeated_colour_is_drawn_dashed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lloyd27");
+        let results = Results::load(&dir).unwrap();
+        let mut dashed = 0;
+        for metric in &results.observables {
+            for highlighted in [3, 6] {
+                let chart = Trajectories::new(&results, metric, highlighted);
+                let h = &chart.highlighted;
+                for (i, s) in h.iter().enumerate() {
+                    let repeats = h[..i].iter().any(|e| e.colour == s.colour);
+                    assert_eq!(s.dashed, repeats, "{metric}: {}", s.name);
+                    dashed += usize::from(s.dashed);
+                }
+                let solid: Vec<_> = h.iter().filter(|s| !s.dashed).map(|s| s.colour).collect();
+                for (i, c) in solid.iter().enumerate() {
+                    assert!(
+                        !solid[..i].contains(c),
+                        "{metric}: two solid lines in one colour"
+                    );
+                }
+                assert_eq!(chart.note.contains("Dashed"), h.iter().any(|s| s.dashed));
+            }
+        }
+        assert!(dashed > 0, "the fixture never repeats a colour on a chart");
     }
 }
