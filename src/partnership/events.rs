@@ -117,12 +117,11 @@ fn spill(
     if amount <= 0.0 {
         return;
     }
-    let n = st.n();
     for &i in ids {
         for &j in ids {
             let (si, sj) = (p.partners[i].sector, p.partners[j].sector);
             if i != j && ((si == a && sj == b) || (si == b && sj == a)) {
-                st.r[i * n + j] += amount;
+                st.add_kept(i, j, amount);
             }
         }
     }

@@ -118,12 +118,13 @@ pub struct Partnership {
     pub capacity: Vec<f64>,
     /// Commitment, widened by positive reviews.
     pub commitment: Vec<f64>,
-    /// Kept-commitment evidence r\[i·n + j\]: i's evidence about j.
-    pub r: Vec<f64>,
-    /// Broken-commitment evidence s\[i·n + j\].
-    pub s: Vec<f64>,
-    /// Expected trust τ\[i·n + j\] = (r + 1)/(r + s + 2), kept in step with the evidence.
-    pub tau: Vec<f64>,
+    /// The trust evidence of each unordered pair {i, j}, i < j, stored at
+    /// i·n + j as [r_ij, r_ji, s_ij, s_ji]: kept-commitment evidence of i
+    /// about j and of j about i, then broken-commitment evidence (read it
+    /// with [`Partnership::kept_evidence`], [`Partnership::broken_evidence`]
+    /// and [`Partnership::trust`]). Both directions side by side let the
+    /// monthly pass update a pair with two-wide arithmetic.
+    pub(super) evidence: Vec<[f64; 4]>,
     /// Structural contact between partners (sector, level, involvement).
     pub base_contact: Vec<f64>,
     /// Structural contact once the cross-level connectors work.
@@ -189,8 +190,12 @@ pub(super) struct Work {
     pub(super) values: Vec<f64>,
     /// Satisfaction of the active partners.
     pub(super) satisfaction: Vec<f64>,
-    /// Each partner's sums in the pair pass.
-    pub(super) sums: Vec<super::step::RowSums>,
+    /// This month's trust τ_ij of each ordered pair of active partners, at
+    /// i·n + j (scratch of the pair passes).
+    pub(super) trust: Vec<f64>,
+    /// This month's contact m_ij = m_ji of each pair of active partners, at
+    /// i·n + j and j·n + i.
+    pub(super) contact: Vec<f64>,
     /// Active public, non-public and voluntary partners (exchanges).
     pub(super) public: Vec<usize>,
     pub(super) others: Vec<usize>,
@@ -382,8 +387,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
     let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
     let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
     let link = connect_strength(p);
-    let mut r = vec![0.0; n * n];
-    let mut s = vec![0.0; n * n];
+    let mut evidence = vec![[0.0; 4]; n * n];
     let mut base_contact = vec![0.0; n * n];
     let mut linked_contact = vec![0.0; n * n];
     for i in 0..n {
@@ -398,8 +402,9 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             } else {
                 (p.prior - p.cross_sector_gap).max(0.0)
             };
-            r[i * n + j] = prior * p.prior_weight;
-            s[i * n + j] = (1.0 - prior) * p.prior_weight;
+            let (k, lane) = pair_slot(n, i, j);
+            evidence[k][lane] = prior * p.prior_weight;
+            evidence[k][2 + lane] = (1.0 - prior) * p.prior_weight;
             let steps = (pi.level.index() as i32 - pj.level.index() as i32).unsigned_abs();
             let base = p.meeting_rate
                 * if same { 1.0 } else { p.cross_sector_contact }
@@ -454,11 +459,6 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         }
     }
     let initial_dispersion = joined_dispersion(p, &anchor, 1, &mut Vec::with_capacity(n));
-    let tau = r
-        .iter()
-        .zip(&s)
-        .map(|(r, s)| (r + 1.0) / (r + s + 2.0))
-        .collect();
     Partnership {
         phase: Phase::Negotiate,
         phase_start: 1,
@@ -467,9 +467,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         joined,
         capacity: p.partners.iter().map(|q| q.capacity).collect(),
         commitment: p.partners.iter().map(|q| q.commitment).collect(),
-        r,
-        s,
-        tau,
+        evidence,
         base_contact,
         linked_contact,
         bonus: vec![0.0; n * n],
@@ -503,11 +501,22 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             ids: Vec::with_capacity(n),
             values: Vec::with_capacity(n),
             satisfaction: Vec::with_capacity(n),
-            sums: Vec::with_capacity(n),
+            trust: vec![0.0; n * n],
+            contact: vec![0.0; n * n],
             public: Vec::with_capacity(n),
             others: Vec::with_capacity(n),
             voluntary: Vec::with_capacity(n),
         },
+    }
+}
+
+/// Where the evidence of partner `i` about partner `j` (i ≠ j) is kept:
+/// the pair's index `min·n + max` and the lane, 0 when i < j, else 1.
+pub(super) fn pair_slot(n: usize, i: usize, j: usize) -> (usize, usize) {
+    if i < j {
+        (i * n + j, 0)
+    } else {
+        (j * n + i, 1)
     }
 }
 

@@ -17,7 +17,7 @@ use super::functions::{
 };
 use super::model::{
     FORMAL_CONTACT, GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase,
-    RENEGOTIATION_MONTHS, State, TEAM_CONTACT,
+    RENEGOTIATION_MONTHS, State, TEAM_CONTACT, pair_slot,
 };
 use super::params::{GovernanceParams, Sector};
 use crate::governance::PolicyDomain;
@@ -45,29 +45,50 @@ impl Partnership {
         self.active.len()
     }
 
-    /// Adds kept-commitment evidence to both directions of a pair (trust is
-    /// brought up to date by [`Partnership::refresh`]).
+    /// Adds kept-commitment evidence to both directions of a pair (the
+    /// cooperation flags are brought up to date by [`Partnership::refresh`]).
     pub(super) fn add_evidence(&mut self, i: usize, j: usize, amount: f64) {
-        let n = self.n();
-        self.r[i * n + j] += amount;
-        self.r[j * n + i] += amount;
+        self.add_kept(i, j, amount);
+        self.add_kept(j, i, amount);
     }
 
-    /// Recomputes trust from the evidence, and the cooperation flags and
-    /// out-trust of the active partners `ids`, after the evidence or the
-    /// active set changed outside the monthly trust update.
+    /// Adds kept-commitment evidence to what `i` knows of `j`.
+    pub(super) fn add_kept(&mut self, i: usize, j: usize, amount: f64) {
+        let (k, lane) = pair_slot(self.n(), i, j);
+        self.evidence[k][lane] += amount;
+    }
+
+    /// Kept-commitment evidence r_ij of partner `i` about partner `j` (i ≠ j).
+    pub fn kept_evidence(&self, i: usize, j: usize) -> f64 {
+        let (k, lane) = pair_slot(self.n(), i, j);
+        self.evidence[k][lane]
+    }
+
+    /// Broken-commitment evidence s_ij of partner `i` about partner `j` (i ≠ j).
+    pub fn broken_evidence(&self, i: usize, j: usize) -> f64 {
+        let (k, lane) = pair_slot(self.n(), i, j);
+        self.evidence[k][2 + lane]
+    }
+
+    /// Expected trust of partner `i` in partner `j`, τ_ij = (r_ij + 1)/(r_ij + s_ij + 2)
+    /// (`docs/model.md` §7.2), from the evidence as it stands.
+    pub fn trust(&self, i: usize, j: usize) -> f64 {
+        let (r, s) = (self.kept_evidence(i, j), self.broken_evidence(i, j));
+        (r + 1.0) / (r + s + 2.0)
+    }
+
+    /// Recomputes the cooperation flags and out-trust of the active partners
+    /// `ids` from the evidence, after the evidence or the active set changed
+    /// outside the monthly trust update.
     pub(super) fn refresh(&mut self, p: &GovernanceParams, ids: &[usize]) {
         let n = self.n();
-        for ((t, r), s) in self.tau.iter_mut().zip(&self.r).zip(&self.s) {
-            *t = (r + 1.0) / (r + s + 2.0);
-        }
         for &i in ids {
             let mut sum = 0.0;
             for &j in ids {
                 if i != j {
-                    let k = i * n + j;
-                    sum += self.tau[k];
-                    self.coop[k] = self.tau[k] >= p.risk && self.tau[j * n + i] >= p.risk;
+                    let t = self.trust(i, j);
+                    sum += t;
+                    self.coop[i * n + j] = t >= p.risk && self.trust(j, i) >= p.risk;
                 }
             }
             self.out_trust[i] = if ids.len() > 1 {
@@ -228,19 +249,6 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     ][modal];
 }
 
-/// One partner's sums over the other active partners in the pair pass.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct RowSums {
-    /// Σ_j τ_ij.
-    tau: f64,
-    /// Σ_j τ_ij by the level of j (index masked to 0..4).
-    level: [f64; 4],
-    /// Σ_j m_ij·τ_ij, the Friedkin–Johnsen row weight.
-    weight: f64,
-    /// Σ_j m_ij·τ_ij·x_j.
-    weighted: f64,
-}
-
 /// Sums over places of the partnerships' month.
 #[derive(Default)]
 struct MonthSums {
@@ -341,35 +349,35 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     let teams = teams_on && p.teams > 0;
     let (lambda, wk, wb, risk) = (p.forgetting, p.weight_kept, p.weight_broken, p.risk);
     let (floor, hassle_left) = (p.hassle_floor, 1.0 - p.hassle_floor);
-    let sums = &mut work.sums;
-    sums.clear();
-    sums.resize(n, RowSums::default());
     let (mut coop, mut horizontal, mut tmin) = (0usize, 0.0, 1.0_f64);
+    let others = ids.len().saturating_sub(1);
+    let mut tsum = 0.0;
+    let mut level_sum = [[0.0; 4]; 4];
+    let mut at_level = [0usize; 4];
     {
-        let (kept, team, level, view) = (&u.kept[..n], &u.team[..n], &u.level[..n], &u.view[..n]);
-        let (r, s, tau, coop_m) = (
-            &mut u.r[..n * n],
-            &mut u.s[..n * n],
-            &mut u.tau[..n * n],
-            &mut u.coop[..n * n],
+        let (kept, team, level, view, anchor) = (
+            &u.kept[..n],
+            &u.team[..n],
+            &u.level[..n],
+            &u.view[..n],
+            &u.anchor[..n],
         );
+        let (out_trust, next_view) = (&mut u.out_trust[..n], &mut u.next_view[..n]);
+        let (evidence, coop_m) = (&mut u.evidence[..n * n], &mut u.coop[..n * n]);
         let (base, bonus) = (&base[..n * n], &u.bonus[..n * n]);
-        let sums = &mut sums[..n];
+        let (trust, contact) = (&mut work.trust[..n * n], &mut work.contact[..n * n]);
         // Every index below is i·n + j, j·n + i, i or j for partners i, j
         // of `ids`, all less than n (checked here once), so each lies inside
         // the n- and n²-long slices above; the unchecked reads and writes
         // spare the bounds checks that cost about a fifth of the pass.
         assert!(ids.iter().all(|&i| i < n));
+        // First pass, over unordered pairs {i, j}, i < j: this month's
+        // contact, the evidence and trust in both directions, and who
+        // cooperates now.
         for (a, &i) in ids.iter().enumerate() {
             // SAFETY: i < n (asserted above), and each slice has length n.
-            let (team_i, kept_i, level_i, view_i) = unsafe {
-                (
-                    *team.get_unchecked(i),
-                    *kept.get_unchecked(i),
-                    *level.get_unchecked(i) & 3,
-                    *view.get_unchecked(i),
-                )
-            };
+            let (team_i, kept_i) = unsafe { (*team.get_unchecked(i), *kept.get_unchecked(i)) };
+            let in_team = teams && team_i != usize::MAX;
             for &j in &ids[a + 1..] {
                 // SAFETY: i, j < n, so i·n + j and j·n + i < n² and every
                 // slice indexed by a pair has length n², those indexed by a
@@ -377,80 +385,101 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
                 unsafe {
                     let (ij, ji) = (i * n + j, j * n + i);
                     let kept_j = *kept.get_unchecked(j);
-                    let mate = if teams && team_i != usize::MAX && team_i == *team.get_unchecked(j)
-                    {
+                    let mate = if in_team && team_i == *team.get_unchecked(j) {
                         TEAM_CONTACT
                     } else {
                         0.0
                     };
-                    let mut m =
-                        (*base.get_unchecked(ij) * mult + *bonus.get_unchecked(ij) + mate).min(1.0);
+                    let mut m = *base.get_unchecked(ij) * mult + *bonus.get_unchecked(ij) + mate;
+                    m = if m < 1.0 { m } else { 1.0 };
+                    // Cooperation is recorded for i < j only (`ids` ascends).
                     let coop_ij = coop_m.get_unchecked_mut(ij);
                     if executing && !*coop_ij {
                         m *= FORMAL_CONTACT;
                     }
-                    // kept is 1 or 0, so the unused term adds an exact zero.
-                    let r_ij = lambda * *r.get_unchecked(ij) + wk * m * kept_j;
-                    let s_ij = lambda * *s.get_unchecked(ij) + wb * m * (1.0 - kept_j);
-                    let r_ji = lambda * *r.get_unchecked(ji) + wk * m * kept_i;
-                    let s_ji = lambda * *s.get_unchecked(ji) + wb * m * (1.0 - kept_i);
-                    *r.get_unchecked_mut(ij) = r_ij;
-                    *s.get_unchecked_mut(ij) = s_ij;
-                    *r.get_unchecked_mut(ji) = r_ji;
-                    *s.get_unchecked_mut(ji) = s_ji;
-                    let t_ij = (r_ij + 1.0) / (r_ij + s_ij + 2.0);
-                    let t_ji = (r_ji + 1.0) / (r_ji + s_ji + 2.0);
-                    *tau.get_unchecked_mut(ij) = t_ij;
-                    *tau.get_unchecked_mut(ji) = t_ji;
+                    // Both directions at once, [i about j, j about i]; kept
+                    // is 1 or 0, so the unused term adds an exact zero.
+                    let e = evidence.get_unchecked_mut(ij);
+                    let (wkm, wbm) = (wk * m, wb * m);
+                    let r = [lambda * e[0] + wkm * kept_j, lambda * e[1] + wkm * kept_i];
+                    let s = [
+                        lambda * e[2] + wbm * (1.0 - kept_j),
+                        lambda * e[3] + wbm * (1.0 - kept_i),
+                    ];
+                    *e = [r[0], r[1], s[0], s[1]];
+                    let t_ij = (r[0] + 1.0) / (r[0] + s[0] + 2.0);
+                    let t_ji = (r[1] + 1.0) / (r[1] + s[1] + 2.0);
                     let both = t_ij >= risk && t_ji >= risk;
-                    *coop_m.get_unchecked_mut(ij) = both;
-                    *coop_m.get_unchecked_mut(ji) = both;
+                    *coop_ij = both;
                     coop += 2 * usize::from(both);
-                    horizontal += m * (floor + hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
-                    tmin = tmin.min(t_ij).min(t_ji);
-                    let (w_ij, w_ji) = (m * t_ij, m * t_ji);
-                    let si = sums.get_unchecked_mut(i);
-                    si.tau += t_ij;
-                    *si.level.get_unchecked_mut(*level.get_unchecked(j) & 3) += t_ij;
-                    si.weight += w_ij;
-                    si.weighted += w_ij * *view.get_unchecked(j);
-                    let sj = sums.get_unchecked_mut(j);
-                    sj.tau += t_ji;
-                    *sj.level.get_unchecked_mut(level_i) += t_ji;
-                    sj.weight += w_ji;
-                    sj.weighted += w_ji * view_i;
+                    *trust.get_unchecked_mut(ij) = t_ij;
+                    *trust.get_unchecked_mut(ji) = t_ji;
+                    *contact.get_unchecked_mut(ij) = m;
+                    *contact.get_unchecked_mut(ji) = m;
                 }
             }
         }
+        // Second pass, partner by partner: the horizontal cost and the
+        // smallest trust over the pairs in the order of the first pass, and
+        // each partner's sums Σ_j τ_ij, by the level of j, Σ_j m_ij·τ_ij and
+        // Σ_j m_ij·τ_ij·x_j (terms in ascending order of j), then its
+        // observed trust and its Friedkin–Johnsen step.
+        for (a, &i) in ids.iter().enumerate() {
+            let (mut row_tau, mut row_weight, mut row_weighted) = (0.0, 0.0, 0.0);
+            let mut row_level = [0.0; 4];
+            // SAFETY: i and every k, j below are < n (asserted above).
+            unsafe {
+                let (level_i, view_i) = (*level.get_unchecked(i) & 3, *view.get_unchecked(i));
+                for &k in &ids[..a] {
+                    let ik = i * n + k;
+                    let (t, m) = (*trust.get_unchecked(ik), *contact.get_unchecked(ik));
+                    row_tau += t;
+                    *row_level.get_unchecked_mut(*level.get_unchecked(k) & 3) += t;
+                    let w = m * t;
+                    row_weight += w;
+                    row_weighted += w * *view.get_unchecked(k);
+                }
+                for &j in &ids[a + 1..] {
+                    let (ij, ji) = (i * n + j, j * n + i);
+                    let (t_ij, t_ji, m) = (
+                        *trust.get_unchecked(ij),
+                        *trust.get_unchecked(ji),
+                        *contact.get_unchecked(ij),
+                    );
+                    horizontal += m * (floor + hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
+                    // The smallest trust (no NaN can arise: r, s ≥ 0).
+                    tmin = if t_ij < tmin { t_ij } else { tmin };
+                    tmin = if t_ji < tmin { t_ji } else { tmin };
+                    row_tau += t_ij;
+                    *row_level.get_unchecked_mut(*level.get_unchecked(j) & 3) += t_ij;
+                    let w = m * t_ij;
+                    row_weight += w;
+                    row_weighted += w * *view.get_unchecked(j);
+                }
+                tsum += row_tau;
+                at_level[level_i] += 1;
+                for (sum, add) in level_sum[level_i].iter_mut().zip(row_level) {
+                    *sum += add;
+                }
+                *out_trust.get_unchecked_mut(i) = if others > 0 {
+                    row_tau / others as f64
+                } else {
+                    0.5
+                };
+                *next_view.get_unchecked_mut(i) = if row_weight > 0.0 {
+                    lambda_v
+                        * (p.self_weight * view_i
+                            + (1.0 - p.self_weight) * row_weighted / row_weight)
+                        + (1.0 - lambda_v) * *anchor.get_unchecked(i)
+                } else {
+                    *anchor.get_unchecked(i)
+                };
+            }
+        }
     }
-    // Row totals, the observed trust by level, and the Friedkin–Johnsen step.
-    let others = ids.len().saturating_sub(1);
-    let mut tsum = 0.0;
-    let mut level_sum = [[0.0; 4]; 4];
-    let mut at_level = [0usize; 4];
-    for (i, row) in sums.iter().enumerate() {
-        if !u.active[i] {
-            u.next_view[i] = u.anchor[i];
-            continue;
-        }
-        tsum += row.tau;
-        let li = u.level[i] & 3;
-        at_level[li] += 1;
-        for (sum, add) in level_sum[li].iter_mut().zip(row.level) {
-            *sum += add;
-        }
-        u.out_trust[i] = if others > 0 {
-            row.tau / others as f64
-        } else {
-            0.5
-        };
-        u.next_view[i] = if row.weight > 0.0 {
-            lambda_v
-                * (p.self_weight * u.view[i] + (1.0 - p.self_weight) * row.weighted / row.weight)
-                + (1.0 - lambda_v) * u.anchor[i]
-        } else {
-            u.anchor[i]
-        };
+    // A partner outside the partnership keeps its initial view.
+    for i in (0..n).filter(|&i| !u.active[i]) {
+        u.next_view[i] = u.anchor[i];
     }
     std::mem::swap(&mut u.view, &mut u.next_view);
     // Ordered pairs between partners of levels a and b.
@@ -643,3 +672,56 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64) {
 /// Weight of this month's efficiency in the value shown (an exponential
 /// average with a memory of about ten months).
 pub const SHOWN_WEIGHT: f64 = 0.1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Model, SimRng};
+    use rand::SeedableRng;
+
+    /// The pair pass keeps the evidence of both directions side by side and
+    /// sums rows from its scratch; what it leaves must agree with the
+    /// evidence read back pair by pair.
+    #[test]
+    fn pair_pass_agrees_with_the_evidence_read_back() {
+        let p = GovernanceParams::default_params();
+        let model = GovernanceModel;
+        let mut rng = SimRng::seed_from_u64(11);
+        let mut st = model.init(&p, &mut rng).unwrap();
+        let u = &st.units[0];
+        let n = u.n();
+        for i in 0..n {
+            for j in (0..n).filter(|&j| j != i) {
+                let (r, s) = (u.kept_evidence(i, j), u.broken_evidence(i, j));
+                assert_eq!(r + s, p.prior_weight, "prior evidence of ({i}, {j})");
+                assert_eq!(u.trust(i, j), (r + 1.0) / (r + s + 2.0));
+            }
+        }
+        for t in 1..=24 {
+            month(&p, &mut st, t);
+        }
+        for u in st.units.iter().filter(|u| u.phase != Phase::Dissolved) {
+            let ids: Vec<usize> = (0..u.n()).filter(|&i| u.active[i]).collect();
+            for &i in &ids {
+                let others: Vec<usize> = ids.iter().copied().filter(|&j| j != i).collect();
+                let mean = others.iter().map(|&j| u.trust(i, j)).sum::<f64>() / others.len() as f64;
+                assert!(
+                    (u.out_trust[i] - mean).abs() < 1e-12,
+                    "out-trust of {i}: {} vs {mean}",
+                    u.out_trust[i]
+                );
+                for &j in others.iter().filter(|&&j| j > i) {
+                    let both = u.trust(i, j) >= p.risk && u.trust(j, i) >= p.risk;
+                    assert_eq!(u.coop[i * u.n() + j], both, "cooperation of ({i}, {j})");
+                    // Each direction has its own evidence.
+                    assert_eq!(
+                        u.kept_evidence(i, j),
+                        u.evidence[i * u.n() + j][0],
+                        "lane of ({i}, {j})"
+                    );
+                    assert_eq!(u.kept_evidence(j, i), u.evidence[i * u.n() + j][1]);
+                }
+            }
+        }
+    }
+}
