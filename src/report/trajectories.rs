@@ -336,7 +336,14 @@ mod tests {
     /// no two solid lines (or legend swatches) on a chart look the same.
     #[test]
     fn a_repeated_colour_is_drawn_dashed() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lloyd27");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = root.join("tests/fixtures/lloyd27");
+        // The published package leaves tests/ out (it runs in the
+        // repository); cargo marks a packaged copy with .cargo_vcs_info.json.
+        if !dir.exists() && root.join(".cargo_vcs_info.json").exists() {
+            eprintln!("skipped: the fixture tests/fixtures/lloyd27 is not in the package");
+            return;
+        }
         let results = Results::load(&dir).unwrap();
         let mut dashed = 0;
         for metric in &results.observables {
