@@ -4,11 +4,12 @@
 //! to what it delivered. The step allocates nothing: the buffers it needs
 //! live in [`State`] and [`Partnership`].
 //!
-//! The pair loops are fused: one pass over unordered pairs {i, j} works out
-//! the month's contact (used at once, not stored), updates the evidence and
-//! trust in both directions, finds who cooperates, adds up the horizontal
-//! cost and collects each partner's sums for the observed trust and the
-//! Friedkin–Johnsen step, which then takes one pass over the partners.
+//! The pair work takes two passes: one over unordered pairs {i, j} works
+//! out the month's contact, updates the evidence of both directions (kept
+//! side by side) and their trust, and finds who cooperates; one over the
+//! partners then sums each row (in registers, from the first pass's
+//! scratch) for the observed trust, the horizontal cost and the
+//! Friedkin–Johnsen step.
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
@@ -329,13 +330,12 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
             0.0
         };
     }
-    // 3–6. One pass over unordered pairs {i, j} of active partners, both
-    // directions at once (contact is symmetric): this month's contact (with
-    // cooperation as of the start of the month), evidence and trust, who
-    // cooperates now, the horizontal cost, and the sums that the observed
-    // trust and the Friedkin–Johnsen step need. Each partner's sums receive
-    // their terms in ascending order of the other partner, as a row-by-row
-    // pass would.
+    // 3–6. Two passes over the active partners (below): this month's
+    // contact (with cooperation as of the start of the month), evidence and
+    // trust of both directions, who cooperates now; then the horizontal cost
+    // and the sums that the observed trust and the Friedkin–Johnsen step
+    // need. Each partner's sums receive their terms in ascending order of
+    // the other partner, as a row-by-row pass would.
     let lead = (p.leadership + u.leadership_bonus).min(1.0);
     let mult = PHASE_CONTACT[phase.min(2)] * (0.75 + 0.5 * lead) * (1.0 + 0.3 * p.vision_work);
     let teams_on = t >= p.teams_from;
