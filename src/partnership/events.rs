@@ -19,7 +19,7 @@ pub(super) fn interventions(
     t: u32,
 ) -> bool {
     let mut changed = false;
-    let n = st.n();
+    let np = st.stride;
     let ids = &work.ids;
     let exchanging = (t >= p.exchanges_from && p.exchanges_per_year > 0.0)
         || (t >= p.leaders_from && p.leader_pairs_per_year > 0.0);
@@ -61,9 +61,9 @@ pub(super) fn interventions(
                 evidence * EXCHANGE_SPILLOVER,
             );
             let b =
-                (st.bonus[i * n + j] + EXCHANGE_CONTACT_PER_WEEK * p.exchange_weeks).min(BONUS_CAP);
-            st.bonus[i * n + j] = b;
-            st.bonus[j * n + i] = b;
+                (st.bonus[i * np + j] + EXCHANGE_CONTACT_PER_WEEK * p.exchange_weeks).min(BONUS_CAP);
+            st.bonus[i * np + j] = b;
+            st.bonus[j * np + i] = b;
             st.learning += 0.01 * (1.0 - st.learning);
         }
     }

@@ -117,6 +117,11 @@ pub fn policy_target(
     let a = p.assignment;
     let c = places.conceived_target(place, a.conceive, p.spillover);
     let m = places.conceived_target(place, a.manage, p.spillover);
+    provision(p, c, m, level_trust, connect)
+}
+
+/// [`policy_target`] from the conceiver's target `c` and the manager's `m`.
+pub(super) fn provision(p: &GovernanceParams, c: f64, m: f64, level_trust: f64, connect: f64) -> f64 {
     c + management_weight(p, level_trust, connect) * (m - c)
 }
 
@@ -130,7 +135,12 @@ pub fn needs_loss(
     connect: f64,
 ) -> f64 {
     let x = policy_target(p, places, place, level_trust, connect);
-    (x - places.needs()[place]).powi(2) + p.local_error * p.assignment.conceive.locality()
+    loss_at(p, x, places.needs()[place])
+}
+
+/// [`needs_loss`] of provision `x` for a locality whose ideal is `need`.
+pub(super) fn loss_at(p: &GovernanceParams, x: f64, need: f64) -> f64 {
+    (x - need).powi(2) + p.local_error * p.assignment.conceive.locality()
 }
 
 /// What silos leave of horizontal integration where the policy is

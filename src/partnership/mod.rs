@@ -8,6 +8,7 @@
 mod events;
 mod functions;
 mod model;
+mod pairs;
 mod params;
 mod places;
 mod step;

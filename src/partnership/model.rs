@@ -4,6 +4,7 @@
 //! and the code follows the same order and symbols.
 
 use super::functions::{connect, needs_loss};
+use super::pairs;
 use super::params::{GovernanceParams, Sector};
 use super::places::{Places, gini, spread_benefits};
 use super::step::{domain_bit, joined_dispersion};
@@ -118,21 +119,22 @@ pub struct Partnership {
     pub capacity: Vec<f64>,
     /// Commitment, widened by positive reviews.
     pub commitment: Vec<f64>,
-    /// The trust evidence of each unordered pair {i, j}, i < j, stored at
-    /// i·n + j as [r_ij, r_ji, s_ij, s_ji]: kept-commitment evidence of i
-    /// about j and of j about i, then broken-commitment evidence (read it
-    /// with [`Partnership::kept_evidence`], [`Partnership::broken_evidence`]
-    /// and [`Partnership::trust`]). Both directions side by side let the
-    /// monthly pass update a pair with two-wide arithmetic.
-    pub(super) evidence: Vec<[f64; 4]>,
+    /// Side of the square pair arrays below (the number of partners plus
+    /// padding, see `pairs::stride`); the pair {i, j} sits at i·stride + j.
+    pub(super) stride: usize,
+    /// The trust evidence of each unordered pair {i, j}, i < j, at
+    /// i·stride + j in four planes of stride² values: kept-commitment
+    /// evidence r_ij of i about j, r_ji of j about i, then broken-commitment
+    /// evidence s_ij, s_ji (read it with [`Partnership::kept_evidence`],
+    /// [`Partnership::broken_evidence`] and [`Partnership::trust`]). Planes
+    /// let the monthly pass update four pairs at once.
+    pub(super) evidence: Vec<f64>,
     /// Structural contact between partners (sector, level, involvement).
-    pub base_contact: Vec<f64>,
+    pub(super) base_contact: Vec<f64>,
     /// Structural contact once the cross-level connectors work.
-    pub linked_contact: Vec<f64>,
+    pub(super) linked_contact: Vec<f64>,
     /// Extra contact built by exchanges.
-    pub bonus: Vec<f64>,
-    /// Mixed-team membership: team index or `usize::MAX`.
-    pub team: Vec<usize>,
+    pub(super) bonus: Vec<f64>,
     /// Views on the partnership's purpose (Friedkin–Johnsen x).
     pub view: Vec<f64>,
     /// Initial views (Friedkin–Johnsen u).
@@ -163,15 +165,20 @@ pub struct Partnership {
     /// Generator for funding renewals, separate so that configurations with
     /// and without short-term funding share the behaviour stream.
     pub funding_rng: SimRng,
-    /// 1 if the partner kept this month's commitments, else 0.
+    /// 1 if the partner kept this month's commitments, else 0 (and 0 for
+    /// the padding up to the stride).
     pub(super) kept: Vec<f64>,
     /// Each partner's level index (N 0, R 1, L 2).
     pub(super) level: Vec<usize>,
     pub(super) strain: Vec<f64>,
     /// The policy domains each partner works in, one bit per domain.
     pub(super) domain_bits: Vec<u16>,
-    /// Both partners of the pair take the risk of working together.
-    pub(super) coop: Vec<bool>,
+    /// Both partners of the pair {i, j}, i < j, take the risk of working
+    /// together (at i·stride + j; all ones for yes, zero for no).
+    pub(super) coop: Vec<u64>,
+    /// Contact from working in the same mixed team, by pair (at
+    /// i·stride + j and j·stride + i; zero for pairs not in one team).
+    pub(super) mate: Vec<f64>,
     /// Mean trust of each active partner in the other active partners.
     pub(super) out_trust: Vec<f64>,
     /// Whether `out_trust` and `coop` hold for the current active set and trust.
@@ -190,12 +197,19 @@ pub(super) struct Work {
     pub(super) values: Vec<f64>,
     /// Satisfaction of the active partners.
     pub(super) satisfaction: Vec<f64>,
-    /// This month's trust τ_ij of each ordered pair of active partners, at
-    /// i·n + j (scratch of the pair passes).
+    /// This month's trust of active partner i in active partner j, at
+    /// j·stride + i (scratch of the pair passes; zeros on the diagonal).
     pub(super) trust: Vec<f64>,
-    /// This month's contact m_ij = m_ji of each pair of active partners, at
-    /// i·n + j and j·n + i.
+    /// This month's contact of active partners i and j, at j·stride + i and
+    /// i·stride + j (zeros on the diagonal).
     pub(super) contact: Vec<f64>,
+    /// Each partner's sums in the second pair pass: Σ τ, Σ m·τ, Σ m·τ·x and
+    /// Σ τ by the other's level (four rows), stride values each.
+    pub(super) sums: Vec<f64>,
+    /// All ones for an active partner, zero otherwise and for the padding.
+    pub(super) act: Vec<u64>,
+    /// Horizontal-cost terms of the first pair pass (stride² values).
+    pub(super) terms: Vec<f64>,
     /// Active public, non-public and voluntary partners (exchanges).
     pub(super) public: Vec<usize>,
     pub(super) others: Vec<usize>,
@@ -247,6 +261,9 @@ pub struct State {
     pub phase: Phase,
     /// Each place's fit this month.
     pub fit: Vec<f64>,
+    /// Each place's targets from the conceiving and the managing level
+    /// ([`Places::conceived_target`]), fixed for the run.
+    pub(super) targets: Vec<[f64; 2]>,
 }
 
 /// One month's outputs, averaged over places.
@@ -387,9 +404,10 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
     let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
     let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
     let link = connect_strength(p);
-    let mut evidence = vec![[0.0; 4]; n * n];
-    let mut base_contact = vec![0.0; n * n];
-    let mut linked_contact = vec![0.0; n * n];
+    let np = pairs::stride(n);
+    let mut evidence = vec![0.0; 4 * np * np];
+    let mut base_contact = vec![0.0; np * np];
+    let mut linked_contact = vec![0.0; np * np];
     for i in 0..n {
         for j in 0..n {
             if i == j {
@@ -402,17 +420,17 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             } else {
                 (p.prior - p.cross_sector_gap).max(0.0)
             };
-            let (k, lane) = pair_slot(n, i, j);
-            evidence[k][lane] = prior * p.prior_weight;
-            evidence[k][2 + lane] = (1.0 - prior) * p.prior_weight;
+            let (r, s) = evidence_slots(np, i, j);
+            evidence[r] = prior * p.prior_weight;
+            evidence[s] = (1.0 - prior) * p.prior_weight;
             let steps = (pi.level.index() as i32 - pj.level.index() as i32).unsigned_abs();
             let base = p.meeting_rate
                 * if same { 1.0 } else { p.cross_sector_contact }
                 * p.cross_level_contact.powi(steps as i32)
                 * inv(pi.level)
                 * inv(pj.level);
-            base_contact[i * n + j] = base;
-            linked_contact[i * n + j] = if steps > 0 {
+            base_contact[i * np + j] = base;
+            linked_contact[i * np + j] = if steps > 0 {
                 (base * (1.0 + link)).min(1.0)
             } else {
                 base
@@ -433,7 +451,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         })
         .collect();
     // Mixed teams: members drawn in turn from the sectors present.
-    let mut team = vec![usize::MAX; n];
+    let mut team = vec![u64::MAX; np];
     if p.teams > 0 {
         let mut pool: Vec<Vec<usize>> = Sector::ALL
             .iter()
@@ -455,10 +473,20 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         }
         let size = p.team_size.max(2) as usize;
         for (k, &i) in order.iter().enumerate().take(size * p.teams as usize) {
-            team[i] = k / size;
+            team[i] = (k / size) as u64;
         }
     }
     let initial_dispersion = joined_dispersion(p, &anchor, 1, &mut Vec::with_capacity(n));
+    let mate = (0..np * np)
+        .map(|k| {
+            let (i, j) = (k / np, k % np);
+            if i != j && team[i] != u64::MAX && team[i] == team[j] {
+                TEAM_CONTACT
+            } else {
+                0.0
+            }
+        })
+        .collect();
     Partnership {
         phase: Phase::Negotiate,
         phase_start: 1,
@@ -470,8 +498,8 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         evidence,
         base_contact,
         linked_contact,
-        bonus: vec![0.0; n * n],
-        team,
+        stride: np,
+        bonus: vec![0.0; np * np],
         view: anchor.clone(),
         anchor,
         initial_dispersion,
@@ -485,7 +513,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         behaviour_rng,
         intervention_rng,
         funding_rng,
-        kept: vec![1.0; n],
+        kept: (0..np).map(|i| if i < n { 1.0 } else { 0.0 }).collect(),
         level: p.partners.iter().map(|q| q.level.index()).collect(),
         strain: vec![0.0; n],
         domain_bits: p
@@ -493,7 +521,8 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             .iter()
             .map(|q| q.domains.iter().fold(0, |bits, &d| bits | domain_bit(d)))
             .collect(),
-        coop: vec![false; n * n],
+        coop: vec![0; np * np],
+        mate,
         out_trust: vec![0.5; n],
         fresh: false,
         next_view: vec![0.0; n],
@@ -501,8 +530,11 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             ids: Vec::with_capacity(n),
             values: Vec::with_capacity(n),
             satisfaction: Vec::with_capacity(n),
-            trust: vec![0.0; n * n],
-            contact: vec![0.0; n * n],
+            trust: vec![0.0; np * np],
+            contact: vec![0.0; np * np],
+            sums: vec![0.0; 7 * np],
+            act: vec![0; np],
+            terms: vec![0.0; np * np],
             public: Vec::with_capacity(n),
             others: Vec::with_capacity(n),
             voluntary: Vec::with_capacity(n),
@@ -510,14 +542,15 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
     }
 }
 
-/// Where the evidence of partner `i` about partner `j` (i ≠ j) is kept:
-/// the pair's index `min·n + max` and the lane, 0 when i < j, else 1.
-pub(super) fn pair_slot(n: usize, i: usize, j: usize) -> (usize, usize) {
-    if i < j {
-        (i * n + j, 0)
+/// Where the evidence of partner `i` about partner `j` (i ≠ j) is kept in
+/// arrays of stride `np`: the indices of r_ij and of s_ij.
+pub(super) fn evidence_slots(np: usize, i: usize, j: usize) -> (usize, usize) {
+    let (k, r, s) = if i < j {
+        (i * np + j, pairs::R_IJ, pairs::S_IJ)
     } else {
-        (j * n + i, 1)
-    }
+        (j * np + i, pairs::R_JI, pairs::S_JI)
+    };
+    (r * np * np + k, s * np * np + k)
 }
 
 /// The connectors' strength once they work (for the linked contact).
@@ -572,7 +605,17 @@ impl Model for GovernanceModel {
             })
             .collect();
         let count = places.count();
+        let a = p.assignment;
+        let targets = (0..count)
+            .map(|k| {
+                [
+                    places.conceived_target(k, a.conceive, p.spillover),
+                    places.conceived_target(k, a.manage, p.spillover),
+                ]
+            })
+            .collect();
         Ok(State {
+            targets,
             units,
             benefit: vec![0.0; count],
             month: MonthOutputs::default(),

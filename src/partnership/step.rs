@@ -14,12 +14,13 @@
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
     connect, domain_coverage, handover_cost, handover_delay, handovers, innovation, integration,
-    ownership, reach, running_cost, silo_factor,
+    loss_at, ownership, provision, reach, running_cost, silo_factor,
 };
 use super::model::{
-    FORMAL_CONTACT, GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase,
-    RENEGOTIATION_MONTHS, State, TEAM_CONTACT, pair_slot,
+    GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
+    evidence_slots,
 };
+use super::pairs::{PairArrays, PairConsts, first_pass, second_pass};
 use super::params::{GovernanceParams, Sector};
 use crate::governance::PolicyDomain;
 use rand::Rng;
@@ -55,20 +56,18 @@ impl Partnership {
 
     /// Adds kept-commitment evidence to what `i` knows of `j`.
     pub(super) fn add_kept(&mut self, i: usize, j: usize, amount: f64) {
-        let (k, lane) = pair_slot(self.n(), i, j);
-        self.evidence[k][lane] += amount;
+        let (r, _) = evidence_slots(self.stride, i, j);
+        self.evidence[r] += amount;
     }
 
     /// Kept-commitment evidence r_ij of partner `i` about partner `j` (i ≠ j).
     pub fn kept_evidence(&self, i: usize, j: usize) -> f64 {
-        let (k, lane) = pair_slot(self.n(), i, j);
-        self.evidence[k][lane]
+        self.evidence[evidence_slots(self.stride, i, j).0]
     }
 
     /// Broken-commitment evidence s_ij of partner `i` about partner `j` (i ≠ j).
     pub fn broken_evidence(&self, i: usize, j: usize) -> f64 {
-        let (k, lane) = pair_slot(self.n(), i, j);
-        self.evidence[k][2 + lane]
+        self.evidence[evidence_slots(self.stride, i, j).1]
     }
 
     /// Expected trust of partner `i` in partner `j`, τ_ij = (r_ij + 1)/(r_ij + s_ij + 2)
@@ -82,14 +81,17 @@ impl Partnership {
     /// `ids` from the evidence, after the evidence or the active set changed
     /// outside the monthly trust update.
     pub(super) fn refresh(&mut self, p: &GovernanceParams, ids: &[usize]) {
-        let n = self.n();
+        let np = self.stride;
         for &i in ids {
             let mut sum = 0.0;
             for &j in ids {
                 if i != j {
                     let t = self.trust(i, j);
                     sum += t;
-                    self.coop[i * n + j] = t >= p.risk && self.trust(j, i) >= p.risk;
+                    if i < j {
+                        let both = t >= p.risk && self.trust(j, i) >= p.risk;
+                        self.coop[i * np + j] = if both { u64::MAX } else { 0 };
+                    }
                 }
             }
             self.out_trust[i] = if ids.len() > 1 {
@@ -205,7 +207,10 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
         } else {
             u.month.level_trust
         };
-        let fit = GovernanceModel::fit(p, &st.places, place, level_trust, link, u.month.coverage);
+        // GovernanceModel::fit, with the run's targets worked out once.
+        let [c, m] = st.targets[place];
+        let x = provision(p, c, m, level_trust, link);
+        let fit = u.month.coverage / (1.0 + loss_at(p, x, st.places.needs()[place]));
         st.fit[place] = fit;
         let delivery = u.month.kept_capacity * p.productivity * fit * reach;
         u.month.delivery += delivery / per_unit as f64;
@@ -347,134 +352,81 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
     };
     let lambda_v = p.susceptibility + 0.5 * p.vision_work * (1.0 - p.susceptibility);
     let teams = teams_on && p.teams > 0;
-    let (lambda, wk, wb, risk) = (p.forgetting, p.weight_kept, p.weight_broken, p.risk);
-    let (floor, hassle_left) = (p.hassle_floor, 1.0 - p.hassle_floor);
-    let (mut coop, mut horizontal, mut tmin) = (0usize, 0.0, 1.0_f64);
     let others = ids.len().saturating_sub(1);
     let mut tsum = 0.0;
     let mut level_sum = [[0.0; 4]; 4];
     let mut at_level = [0usize; 4];
+    let np = u.stride;
+    work.act.clear();
+    work.act
+        .extend((0..np).map(|i| if i < n && u.active[i] { u64::MAX } else { 0 }));
+    let consts = PairConsts {
+        mult,
+        lambda: p.forgetting,
+        wk: p.weight_kept,
+        wb: p.weight_broken,
+        risk: p.risk,
+        floor: p.hassle_floor,
+        hassle_left: 1.0 - p.hassle_floor,
+        executing,
+        teams,
+    };
+    let totals = first_pass(
+        &consts,
+        &mut PairArrays {
+            n,
+            np,
+            ids,
+            act: &work.act,
+            kept: &u.kept,
+            mate: &u.mate,
+            base,
+            bonus: &u.bonus,
+            coop: &mut u.coop,
+            evidence: &mut u.evidence,
+            trust: &mut work.trust,
+            contact: &mut work.contact,
+            terms: &mut work.terms,
+        },
+    );
+    let (coop, mut horizontal, tmin) = (totals.coop, totals.horizontal, totals.tmin);
+    second_pass(
+        np,
+        ids,
+        &u.level,
+        &u.view,
+        &work.trust,
+        &work.contact,
+        &mut work.sums,
+    );
+    // Then partner by partner: its observed trust and its Friedkin–Johnsen
+    // step.
     {
-        let (kept, team, level, view, anchor) = (
-            &u.kept[..n],
-            &u.team[..n],
-            &u.level[..n],
-            &u.view[..n],
-            &u.anchor[..n],
-        );
-        let (out_trust, next_view) = (&mut u.out_trust[..n], &mut u.next_view[..n]);
-        let (evidence, coop_m) = (&mut u.evidence[..n * n], &mut u.coop[..n * n]);
-        let (base, bonus) = (&base[..n * n], &u.bonus[..n * n]);
-        let (trust, contact) = (&mut work.trust[..n * n], &mut work.contact[..n * n]);
-        // Every index below is i·n + j, j·n + i, i or j for partners i, j
-        // of `ids`, all less than n (checked here once), so each lies inside
-        // the n- and n²-long slices above; the unchecked reads and writes
-        // spare the bounds checks that cost about a fifth of the pass.
-        assert!(ids.iter().all(|&i| i < n));
-        // First pass, over unordered pairs {i, j}, i < j: this month's
-        // contact, the evidence and trust in both directions, and who
-        // cooperates now.
-        for (a, &i) in ids.iter().enumerate() {
-            // SAFETY: i < n (asserted above), and each slice has length n.
-            let (team_i, kept_i) = unsafe { (*team.get_unchecked(i), *kept.get_unchecked(i)) };
-            let in_team = teams && team_i != usize::MAX;
-            for &j in &ids[a + 1..] {
-                // SAFETY: i, j < n, so i·n + j and j·n + i < n² and every
-                // slice indexed by a pair has length n², those indexed by a
-                // partner length n.
-                unsafe {
-                    let (ij, ji) = (i * n + j, j * n + i);
-                    let kept_j = *kept.get_unchecked(j);
-                    let mate = if in_team && team_i == *team.get_unchecked(j) {
-                        TEAM_CONTACT
-                    } else {
-                        0.0
-                    };
-                    let mut m = *base.get_unchecked(ij) * mult + *bonus.get_unchecked(ij) + mate;
-                    m = if m < 1.0 { m } else { 1.0 };
-                    // Cooperation is recorded for i < j only (`ids` ascends).
-                    let coop_ij = coop_m.get_unchecked_mut(ij);
-                    if executing && !*coop_ij {
-                        m *= FORMAL_CONTACT;
-                    }
-                    // Both directions at once, [i about j, j about i]; kept
-                    // is 1 or 0, so the unused term adds an exact zero.
-                    let e = evidence.get_unchecked_mut(ij);
-                    let (wkm, wbm) = (wk * m, wb * m);
-                    let r = [lambda * e[0] + wkm * kept_j, lambda * e[1] + wkm * kept_i];
-                    let s = [
-                        lambda * e[2] + wbm * (1.0 - kept_j),
-                        lambda * e[3] + wbm * (1.0 - kept_i),
-                    ];
-                    *e = [r[0], r[1], s[0], s[1]];
-                    let t_ij = (r[0] + 1.0) / (r[0] + s[0] + 2.0);
-                    let t_ji = (r[1] + 1.0) / (r[1] + s[1] + 2.0);
-                    let both = t_ij >= risk && t_ji >= risk;
-                    *coop_ij = both;
-                    coop += 2 * usize::from(both);
-                    *trust.get_unchecked_mut(ij) = t_ij;
-                    *trust.get_unchecked_mut(ji) = t_ji;
-                    *contact.get_unchecked_mut(ij) = m;
-                    *contact.get_unchecked_mut(ji) = m;
-                }
-            }
-        }
-        // Second pass, partner by partner: the horizontal cost and the
-        // smallest trust over the pairs in the order of the first pass, and
-        // each partner's sums Σ_j τ_ij, by the level of j, Σ_j m_ij·τ_ij and
-        // Σ_j m_ij·τ_ij·x_j (terms in ascending order of j), then its
-        // observed trust and its Friedkin–Johnsen step.
-        for (a, &i) in ids.iter().enumerate() {
-            let (mut row_tau, mut row_weight, mut row_weighted) = (0.0, 0.0, 0.0);
-            let mut row_level = [0.0; 4];
-            // SAFETY: i and every k, j below are < n (asserted above).
-            unsafe {
-                let (level_i, view_i) = (*level.get_unchecked(i) & 3, *view.get_unchecked(i));
-                for &k in &ids[..a] {
-                    let ik = i * n + k;
-                    let (t, m) = (*trust.get_unchecked(ik), *contact.get_unchecked(ik));
-                    row_tau += t;
-                    *row_level.get_unchecked_mut(*level.get_unchecked(k) & 3) += t;
-                    let w = m * t;
-                    row_weight += w;
-                    row_weighted += w * *view.get_unchecked(k);
-                }
-                for &j in &ids[a + 1..] {
-                    let (ij, ji) = (i * n + j, j * n + i);
-                    let (t_ij, t_ji, m) = (
-                        *trust.get_unchecked(ij),
-                        *trust.get_unchecked(ji),
-                        *contact.get_unchecked(ij),
-                    );
-                    horizontal += m * (floor + hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
-                    // The smallest trust (no NaN can arise: r, s ≥ 0).
-                    tmin = if t_ij < tmin { t_ij } else { tmin };
-                    tmin = if t_ji < tmin { t_ji } else { tmin };
-                    row_tau += t_ij;
-                    *row_level.get_unchecked_mut(*level.get_unchecked(j) & 3) += t_ij;
-                    let w = m * t_ij;
-                    row_weight += w;
-                    row_weighted += w * *view.get_unchecked(j);
-                }
-                tsum += row_tau;
-                at_level[level_i] += 1;
-                for (sum, add) in level_sum[level_i].iter_mut().zip(row_level) {
-                    *sum += add;
-                }
-                *out_trust.get_unchecked_mut(i) = if others > 0 {
-                    row_tau / others as f64
-                } else {
-                    0.5
-                };
-                *next_view.get_unchecked_mut(i) = if row_weight > 0.0 {
-                    lambda_v
-                        * (p.self_weight * view_i
-                            + (1.0 - p.self_weight) * row_weighted / row_weight)
-                        + (1.0 - lambda_v) * *anchor.get_unchecked(i)
-                } else {
-                    *anchor.get_unchecked(i)
-                };
-            }
+        let sums = &work.sums[..7 * np];
+        let (row_tau, row_weight) = (&sums[..np], &sums[np..2 * np]);
+        let (row_weighted, row_level) = (&sums[2 * np..3 * np], &sums[3 * np..]);
+        for &i in ids {
+            let level_i = u.level[i] & 3;
+            tsum += row_tau[i];
+            at_level[level_i] += 1;
+            // Levels are 0, 1 and 2 (the fourth row of sums stays zero).
+            let sums_i = &mut level_sum[level_i];
+            sums_i[0] += row_level[i];
+            sums_i[1] += row_level[np + i];
+            sums_i[2] += row_level[2 * np + i];
+            u.out_trust[i] = if others > 0 {
+                row_tau[i] / others as f64
+            } else {
+                0.5
+            };
+            u.next_view[i] = if row_weight[i] > 0.0 {
+                lambda_v
+                    * (p.self_weight * u.view[i]
+                        + (1.0 - p.self_weight) * row_weighted[i] / row_weight[i])
+                    + (1.0 - lambda_v) * u.anchor[i]
+            } else {
+                u.anchor[i]
+            };
         }
     }
     // A partner outside the partnership keeps its initial view.
@@ -712,7 +664,7 @@ mod tests {
                 );
                 for &j in others.iter().filter(|&&j| j > i) {
                     let both = u.trust(i, j) >= p.risk && u.trust(j, i) >= p.risk;
-                    assert_eq!(u.coop[i * u.n() + j], both, "cooperation of ({i}, {j})");
+                    assert_eq!(u.coop[i * u.stride + j] != 0, both, "cooperation of ({i}, {j})");
                     // Each direction has its own evidence.
                     assert_eq!(
                         u.kept_evidence(i, j),

@@ -1,0 +1,470 @@
+//! The two pair passes of the monthly step (`docs/model.md` §3, steps 3–6).
+//!
+//! Pair quantities live in square arrays of side `np` (the partnership's
+//! *stride*: the number of partners plus at least three, rounded up to a
+//! multiple of four), so that four consecutive partners can be read and
+//! written at once from any starting partner without leaving the row.
+//! Lanes past the last partner are padding and never count.
+//!
+//! The first pass goes over the unordered pairs {i, j}, i < j, of active
+//! partners, row by row, four partners j at a time: this month's contact,
+//! the evidence of both directions, their trust, who cooperates now, the
+//! horizontal cost and the smallest trust. It writes each direction's trust
+//! and the contact into column-major scratch: the trust of i in j at
+//! `j·np + i`. The second pass goes over the columns j of active partners
+//! and adds column j to every row's sums at once. Each row therefore
+//! receives its terms in ascending order of the other partner, as a
+//! row-by-row loop would, and the horizontal cost receives its pairs in the
+//! order of the pairs; every sum is the same, bit for bit, whichever code
+//! path runs. On x86-64 processors with AVX2 the first pass handles four
+//! pairs per instruction; elsewhere a scalar pass computes the same numbers
+//! with the same operations in the same order (no fused multiply–add).
+
+use super::model::FORMAL_CONTACT;
+
+/// Evidence planes: kept evidence of the lower-indexed partner about the
+/// higher, of the higher about the lower, then broken evidence likewise.
+pub(super) const R_IJ: usize = 0;
+pub(super) const R_JI: usize = 1;
+pub(super) const S_IJ: usize = 2;
+pub(super) const S_JI: usize = 3;
+
+/// The stride of the pair arrays for `n` partners.
+pub(super) fn stride(n: usize) -> usize {
+    (n + 3).div_ceil(4) * 4
+}
+
+/// Month constants of the first pass.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PairConsts {
+    /// Contact multiplier of the phase, leadership and vision work.
+    pub mult: f64,
+    /// Forgetting factor λ.
+    pub lambda: f64,
+    /// Evidence weights of a kept and a broken commitment.
+    pub wk: f64,
+    pub wb: f64,
+    /// Trust needed to take the risk of cooperating.
+    pub risk: f64,
+    /// Hassle floor and its complement.
+    pub floor: f64,
+    pub hassle_left: f64,
+    /// Whether the partnership is delivering (formal contact between
+    /// partners who do not cooperate).
+    pub executing: bool,
+    /// Whether mixed teams meet this month.
+    pub teams: bool,
+}
+
+/// What the first pass adds up.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PairTotals {
+    /// Ordered pairs that cooperate (twice the unordered ones).
+    pub coop: usize,
+    /// Σ over pairs of m·(floor + (1 − floor)·(1 − (τ_ij + τ_ji)/2)).
+    pub horizontal: f64,
+    /// Smallest trust of any active partner in another (1 when none).
+    pub tmin: f64,
+}
+
+/// The arrays the first pass reads and writes, all of stride `np`.
+pub(super) struct PairArrays<'a> {
+    /// Partners (active or not) and the stride.
+    pub n: usize,
+    pub np: usize,
+    /// Active partners, ascending.
+    pub ids: &'a [usize],
+    /// All ones for an active partner, zero otherwise (and for padding).
+    pub act: &'a [u64],
+    /// 1 if the partner kept this month's commitments, else 0.
+    pub kept: &'a [f64],
+    /// Contact from working in the same mixed team, by pair (0 for pairs
+    /// not in one team).
+    pub mate: &'a [f64],
+    /// Structural contact and contact from exchanges, by pair.
+    pub base: &'a [f64],
+    pub bonus: &'a [f64],
+    /// Cooperation of the pair {i, j}, kept at i·np + j for i < j: all ones
+    /// when both take the risk, else zero.
+    pub coop: &'a mut [u64],
+    /// Evidence planes (`R_IJ` … `S_JI`), each np² long, at i·np + j, i < j.
+    pub evidence: &'a mut [f64],
+    /// Column-major scratch: trust of i in j and contact at j·np + i.
+    pub trust: &'a mut [f64],
+    pub contact: &'a mut [f64],
+    /// Scratch for the pairs' horizontal-cost terms (np² long), added up in
+    /// pair order after the pass.
+    pub terms: &'a mut [f64],
+}
+
+impl PairArrays<'_> {
+    fn check(&self) {
+        let (np, n2) = (self.np, self.np * self.np);
+        assert!(np % 4 == 0 && self.n + 3 <= np && self.ids.iter().all(|&i| i < self.n));
+        assert!(self.act.len() >= np && self.kept.len() >= np && self.mate.len() >= n2);
+        assert!(self.base.len() >= n2 && self.bonus.len() >= n2 && self.coop.len() >= n2);
+        assert!(self.evidence.len() >= 4 * n2);
+        assert!(self.trust.len() >= n2 && self.contact.len() >= n2 && self.terms.len() >= n2);
+    }
+}
+
+/// The first pass (see the module notes); the fastest path the processor
+/// supports.
+pub(super) fn first_pass(c: &PairConsts, a: &mut PairArrays) -> PairTotals {
+    a.check();
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // Evidence of pairs with an inactive partner must not change;
+            // without inactive partners every lane of a block may be
+            // written (padding lanes are never read).
+            let whole = a.ids.len() == a.n;
+            // SAFETY: AVX2 is available (checked just above); `check` has
+            // verified every length the pass relies on.
+            return unsafe {
+                if whole {
+                    avx2::first_pass::<false>(c, a)
+                } else {
+                    avx2::first_pass::<true>(c, a)
+                }
+            };
+        }
+    }
+    first_pass_scalar(c, a)
+}
+
+/// The first pass, one pair at a time.
+pub(super) fn first_pass_scalar(c: &PairConsts, a: &mut PairArrays) -> PairTotals {
+    let np = a.np;
+    let n2 = np * np;
+    let mut out = PairTotals {
+        coop: 0,
+        horizontal: 0.0,
+        tmin: 1.0,
+    };
+    for (x, &i) in a.ids.iter().enumerate() {
+        let kept_i = a.kept[i];
+        a.trust[i * np + i] = 0.0;
+        a.contact[i * np + i] = 0.0;
+        for &j in &a.ids[x + 1..] {
+            let ij = i * np + j;
+            let kept_j = a.kept[j];
+            let mate = if c.teams { a.mate[ij] } else { 0.0 };
+            let mut m = a.base[ij] * c.mult + a.bonus[ij] + mate;
+            m = if m < 1.0 { m } else { 1.0 };
+            if c.executing && a.coop[ij] == 0 {
+                m *= FORMAL_CONTACT;
+            }
+            let (wkm, wbm) = (c.wk * m, c.wb * m);
+            let e = &mut a.evidence[..];
+            let r_ij = c.lambda * e[R_IJ * n2 + ij] + wkm * kept_j;
+            let r_ji = c.lambda * e[R_JI * n2 + ij] + wkm * kept_i;
+            let s_ij = c.lambda * e[S_IJ * n2 + ij] + wbm * (1.0 - kept_j);
+            let s_ji = c.lambda * e[S_JI * n2 + ij] + wbm * (1.0 - kept_i);
+            e[R_IJ * n2 + ij] = r_ij;
+            e[R_JI * n2 + ij] = r_ji;
+            e[S_IJ * n2 + ij] = s_ij;
+            e[S_JI * n2 + ij] = s_ji;
+            let t_ij = (r_ij + 1.0) / (r_ij + s_ij + 2.0);
+            let t_ji = (r_ji + 1.0) / (r_ji + s_ji + 2.0);
+            let both = t_ij >= c.risk && t_ji >= c.risk;
+            a.coop[ij] = if both { u64::MAX } else { 0 };
+            out.coop += 2 * usize::from(both);
+            out.horizontal += m * (c.floor + c.hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
+            // The smallest trust (no NaN can arise: r, s ≥ 0).
+            out.tmin = if t_ij < out.tmin { t_ij } else { out.tmin };
+            out.tmin = if t_ji < out.tmin { t_ji } else { out.tmin };
+            a.trust[j * np + i] = t_ij;
+            a.trust[i * np + j] = t_ji;
+            a.contact[j * np + i] = m;
+            a.contact[i * np + j] = m;
+        }
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::*;
+    use std::arch::x86_64::*;
+
+    /// With `PRESERVE`, lanes of inactive partners keep their evidence;
+    /// without, the caller guarantees every partner below the last is
+    /// active.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn first_pass<const PRESERVE: bool>(
+        c: &PairConsts,
+        a: &mut PairArrays,
+    ) -> PairTotals {
+        // SAFETY: the caller guarantees AVX2 and checked lengths; every
+        // pointer access is justified where it is made.
+        unsafe {
+            let np = a.np;
+            let n2 = np * np;
+            let mut coop = 0usize;
+        let mut terms = a.terms.as_mut_ptr();
+            let mut tmin = _mm256_set1_pd(1.0);
+            let one = _mm256_set1_pd(1.0);
+            let two = _mm256_set1_pd(2.0);
+            let half = _mm256_set1_pd(0.5);
+            let mult = _mm256_set1_pd(c.mult);
+            let lambda = _mm256_set1_pd(c.lambda);
+            let wk = _mm256_set1_pd(c.wk);
+            let wb = _mm256_set1_pd(c.wb);
+            let risk = _mm256_set1_pd(c.risk);
+            let floor = _mm256_set1_pd(c.floor);
+            let hassle_left = _mm256_set1_pd(c.hassle_left);
+            let formal = _mm256_set1_pd(FORMAL_CONTACT);
+            let executing = if c.executing { -1i64 } else { 0 };
+            let executing = _mm256_set1_epi64x(executing);
+            let (act, kept, mate_m) = (a.act.as_ptr(), a.kept.as_ptr(), a.mate.as_ptr());
+            let (base, bonus) = (a.base.as_ptr(), a.bonus.as_ptr());
+            let coop_m = a.coop.as_mut_ptr();
+            let ev = a.evidence.as_mut_ptr();
+            let (trust, contact) = (a.trust.as_mut_ptr(), a.contact.as_mut_ptr());
+            let n_last = a.ids.last().map_or(0, |&i| i + 1);
+            for &i in a.ids {
+                // SAFETY (every access below): i + 4 ≤ np and every lane j of a
+                // block satisfies j < i + 1 + 4·k ≤ np − 1 for the blocks that
+                // start before `n_last` ≤ np − 3 (the stride leaves three
+                // padding lanes), so i·np + j and j·np + i lie inside the np²
+                // long arrays, and the partner arrays hold np values.
+                let kept_i = _mm256_set1_pd(*kept.add(i));
+                *trust.add(i * np + i) = 0.0;
+                *contact.add(i * np + i) = 0.0;
+                let mut j0 = i + 1;
+                while j0 < n_last {
+                    let ij = i * np + j0;
+                    // Lanes of active partners (padding and inactive partners are
+                    // zero; j0 > i so every lane is above the diagonal).
+                    let live = _mm256_loadu_si256(act.add(j0) as *const __m256i);
+                    let live_pd = _mm256_castsi256_pd(live);
+                    let kept_j = _mm256_loadu_pd(kept.add(j0));
+                    let mate = if c.teams {
+                        _mm256_loadu_pd(mate_m.add(ij))
+                    } else {
+                        _mm256_setzero_pd()
+                    };
+                    let mut m = _mm256_add_pd(
+                        _mm256_add_pd(
+                            _mm256_mul_pd(_mm256_loadu_pd(base.add(ij)), mult),
+                            _mm256_loadu_pd(bonus.add(ij)),
+                        ),
+                        mate,
+                    );
+                    // if m < 1 { m } else { 1 }
+                    m = _mm256_min_pd(m, one);
+                    let was = _mm256_loadu_si256(coop_m.add(ij) as *const __m256i);
+                    let formal_lane = _mm256_andnot_si256(was, executing);
+                    m = _mm256_blendv_pd(m, _mm256_mul_pd(m, formal), _mm256_castsi256_pd(formal_lane));
+                    let (wkm, wbm) = (_mm256_mul_pd(wk, m), _mm256_mul_pd(wb, m));
+                    let e_rij = ev.add(R_IJ * n2 + ij);
+                    let e_rji = ev.add(R_JI * n2 + ij);
+                    let e_sij = ev.add(S_IJ * n2 + ij);
+                    let e_sji = ev.add(S_JI * n2 + ij);
+                    let (o_rij, o_rji) = (_mm256_loadu_pd(e_rij), _mm256_loadu_pd(e_rji));
+                    let (o_sij, o_sji) = (_mm256_loadu_pd(e_sij), _mm256_loadu_pd(e_sji));
+                    let r_ij = _mm256_add_pd(_mm256_mul_pd(lambda, o_rij), _mm256_mul_pd(wkm, kept_j));
+                    let r_ji = _mm256_add_pd(_mm256_mul_pd(lambda, o_rji), _mm256_mul_pd(wkm, kept_i));
+                    let s_ij = _mm256_add_pd(
+                        _mm256_mul_pd(lambda, o_sij),
+                        _mm256_mul_pd(wbm, _mm256_sub_pd(one, kept_j)),
+                    );
+                    let s_ji = _mm256_add_pd(
+                        _mm256_mul_pd(lambda, o_sji),
+                        _mm256_mul_pd(wbm, _mm256_sub_pd(one, kept_i)),
+                    );
+                    // Only the lanes of active partners change.
+                    if PRESERVE {
+                        _mm256_storeu_pd(e_rij, _mm256_blendv_pd(o_rij, r_ij, live_pd));
+                        _mm256_storeu_pd(e_rji, _mm256_blendv_pd(o_rji, r_ji, live_pd));
+                        _mm256_storeu_pd(e_sij, _mm256_blendv_pd(o_sij, s_ij, live_pd));
+                        _mm256_storeu_pd(e_sji, _mm256_blendv_pd(o_sji, s_ji, live_pd));
+                    } else {
+                        _mm256_storeu_pd(e_rij, r_ij);
+                        _mm256_storeu_pd(e_rji, r_ji);
+                        _mm256_storeu_pd(e_sij, s_ij);
+                        _mm256_storeu_pd(e_sji, s_ji);
+                    }
+                    let t_ij = _mm256_div_pd(
+                        _mm256_add_pd(r_ij, one),
+                        _mm256_add_pd(_mm256_add_pd(r_ij, s_ij), two),
+                    );
+                    let t_ji = _mm256_div_pd(
+                        _mm256_add_pd(r_ji, one),
+                        _mm256_add_pd(_mm256_add_pd(r_ji, s_ji), two),
+                    );
+                    let both = _mm256_and_pd(
+                        _mm256_cmp_pd::<_CMP_GE_OQ>(t_ij, risk),
+                        _mm256_cmp_pd::<_CMP_GE_OQ>(t_ji, risk),
+                    );
+                    let both = _mm256_and_pd(both, live_pd);
+                    let now = if PRESERVE {
+                        _mm256_blendv_pd(_mm256_castsi256_pd(was), both, live_pd)
+                    } else {
+                        both
+                    };
+                    _mm256_storeu_si256(coop_m.add(ij) as *mut __m256i, _mm256_castpd_si256(now));
+                    coop += 2 * (_mm256_movemask_pd(both) as u32).count_ones() as usize;
+                    // Horizontal cost, pair by pair in ascending j (an inactive
+                    // lane adds an exact zero).
+                    let h = _mm256_mul_pd(
+                        m,
+                        _mm256_add_pd(
+                            floor,
+                            _mm256_mul_pd(
+                                hassle_left,
+                                _mm256_sub_pd(one, _mm256_mul_pd(half, _mm256_add_pd(t_ij, t_ji))),
+                            ),
+                        ),
+                    );
+                    // At most np² lanes: no row has more than np/4 blocks.
+                    _mm256_storeu_pd(terms, _mm256_and_pd(h, live_pd));
+                    terms = terms.add(4);
+                    // The smallest trust over live lanes (others count as 1).
+                    let lo = _mm256_blendv_pd(one, _mm256_min_pd(t_ij, t_ji), live_pd);
+                    tmin = _mm256_min_pd(tmin, lo);
+                    // Trust of i in j goes to column j (one lane at a time),
+                    // trust of j in i to column i (four at once), contact to both.
+                    let col = trust.add(j0 * np + i);
+                    let (t_lo, t_hi) = (_mm256_castpd256_pd128(t_ij), _mm256_extractf128_pd::<1>(t_ij));
+                    _mm_storel_pd(col, t_lo);
+                    _mm_storeh_pd(col.add(np), t_lo);
+                    _mm_storel_pd(col.add(2 * np), t_hi);
+                    _mm_storeh_pd(col.add(3 * np), t_hi);
+                    let col = contact.add(j0 * np + i);
+                    let (m_lo, m_hi) = (_mm256_castpd256_pd128(m), _mm256_extractf128_pd::<1>(m));
+                    _mm_storel_pd(col, m_lo);
+                    _mm_storeh_pd(col.add(np), m_lo);
+                    _mm_storel_pd(col.add(2 * np), m_hi);
+                    _mm_storeh_pd(col.add(3 * np), m_hi);
+                    _mm256_storeu_pd(trust.add(ij), t_ji);
+                    _mm256_storeu_pd(contact.add(ij), m);
+                    j0 += 4;
+                }
+            }
+            let mut lanes = [0.0f64; 4];
+            _mm256_storeu_pd(lanes.as_mut_ptr(), tmin);
+            let tmin = lanes.iter().fold(1.0f64, |a, &b| if b < a { b } else { a });
+            // The horizontal cost, pair by pair in the order of the pass (an
+            // inactive lane adds an exact zero).
+            let used = terms.offset_from(a.terms.as_ptr()) as usize;
+            let horizontal = a.terms[..used].iter().fold(0.0f64, |h, &x| h + x);
+            PairTotals {
+                coop,
+                horizontal,
+                tmin,
+            }
+        }
+    }
+}
+
+/// The second pass: each active partner's sums over the others, Σ τ,
+/// Σ m·τ, Σ m·τ·x and Σ τ by the other's level, into `sums` (seven rows of
+/// `np`: τ, m·τ, m·τ·x, then the four levels).
+pub(super) fn second_pass(
+    np: usize,
+    ids: &[usize],
+    level: &[usize],
+    view: &[f64],
+    trust: &[f64],
+    contact: &[f64],
+    sums: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is available (checked just above).
+            return unsafe { second_pass_avx2(np, ids, level, view, trust, contact, sums) };
+        }
+    }
+    second_pass_portable(np, ids, level, view, trust, contact, sums);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn second_pass_avx2(
+    np: usize,
+    ids: &[usize],
+    level: &[usize],
+    view: &[f64],
+    trust: &[f64],
+    contact: &[f64],
+    sums: &mut [f64],
+) {
+    use std::arch::x86_64::*;
+    let sums = &mut sums[..7 * np];
+    sums.fill(0.0);
+    let rows = ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
+    assert!(np % 4 == 0 && trust.len() >= np * np && contact.len() >= np * np);
+    assert!(ids.iter().all(|&j| j < np && j < level.len() && j < view.len()));
+    let s = sums.as_mut_ptr();
+    for &j in ids {
+        // SAFETY: j < np and rows ≤ np, a multiple of four, so every column
+        // read lies in the np² long scratch and every sum in its np long row
+        // (the level row is `level & 3`, one of the four level rows).
+        unsafe {
+            let lvl = *level.get_unchecked(j) & 3;
+            let x = _mm256_set1_pd(*view.get_unchecked(j));
+            let (tcol, mcol) = (trust.as_ptr().add(j * np), contact.as_ptr().add(j * np));
+            let lev = s.add((3 + lvl) * np);
+            let mut r = 0;
+            while r < rows {
+                let t = _mm256_loadu_pd(tcol.add(r));
+                let m = _mm256_loadu_pd(mcol.add(r));
+                let w = _mm256_mul_pd(m, t);
+                let tau = s.add(r);
+                _mm256_storeu_pd(tau, _mm256_add_pd(_mm256_loadu_pd(tau), t));
+                _mm256_storeu_pd(lev.add(r), _mm256_add_pd(_mm256_loadu_pd(lev.add(r)), t));
+                let weight = s.add(np + r);
+                _mm256_storeu_pd(weight, _mm256_add_pd(_mm256_loadu_pd(weight), w));
+                let weighted = s.add(2 * np + r);
+                _mm256_storeu_pd(
+                    weighted,
+                    _mm256_add_pd(_mm256_loadu_pd(weighted), _mm256_mul_pd(w, x)),
+                );
+                r += 4;
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn second_pass_portable(
+    np: usize,
+    ids: &[usize],
+    level: &[usize],
+    view: &[f64],
+    trust: &[f64],
+    contact: &[f64],
+    sums: &mut [f64],
+) {
+    let sums = &mut sums[..7 * np];
+    sums.fill(0.0);
+    let (row_tau, rest) = sums.split_at_mut(np);
+    let (row_weight, rest) = rest.split_at_mut(np);
+    let (row_weighted, row_level) = rest.split_at_mut(np);
+    // Rows past the last active partner (rounded up to whole vectors) would
+    // only collect sums nobody reads.
+    let rows = ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
+    let (row_tau, row_weight, row_weighted) = (&mut row_tau[..rows], &mut row_weight[..rows], &mut row_weighted[..rows]);
+    for &j in ids {
+        let (tau_col, m_col) = (&trust[j * np..j * np + rows], &contact[j * np..j * np + rows]);
+        let lvl = level[j] & 3;
+        let level_row = &mut row_level[lvl * np..lvl * np + rows];
+        let x = view[j];
+        for ((((tau, lev), weight), weighted), (&t, &m)) in row_tau
+            .iter_mut()
+            .zip(level_row.iter_mut())
+            .zip(row_weight.iter_mut())
+            .zip(row_weighted.iter_mut())
+            .zip(tau_col.iter().zip(m_col))
+        {
+            *tau += t;
+            *lev += t;
+            let w = m * t;
+            *weight += w;
+            *weighted += w * x;
+        }
+    }
+}
