@@ -188,25 +188,52 @@ mod avx2 {
     use super::*;
     use std::arch::x86_64::*;
 
-    /// With `PRESERVE`, lanes of inactive partners keep their evidence;
-    /// without, the caller guarantees every partner below the last is
-    /// active.
+    /// Transposes the 4×4 block whose rows are `r`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn transpose(r: [__m256d; 4]) -> [__m256d; 4] {
+        let t0 = _mm256_unpacklo_pd(r[0], r[1]);
+        let t1 = _mm256_unpackhi_pd(r[0], r[1]);
+        let t2 = _mm256_unpacklo_pd(r[2], r[3]);
+        let t3 = _mm256_unpackhi_pd(r[2], r[3]);
+        [
+            _mm256_permute2f128_pd::<0x20>(t0, t2),
+            _mm256_permute2f128_pd::<0x20>(t1, t3),
+            _mm256_permute2f128_pd::<0x31>(t0, t2),
+            _mm256_permute2f128_pd::<0x31>(t1, t3),
+        ]
+    }
+
+    /// The first pass in tiles of four partners i by four partners j ≥ i.
+    /// Each row of a tile is computed four lanes at a time; the trust of
+    /// i in j and the contact then reach column j by transposing the tile
+    /// in registers. With `PRESERVE`, the evidence and cooperation of pairs
+    /// with an inactive partner keep their values; without, the caller
+    /// guarantees that every partner is active (lanes past the last partner
+    /// and below the diagonal then write only storage nobody reads).
+    ///
+    /// # Safety
+    /// The processor must support AVX2, and the arrays must have passed
+    /// [`PairArrays::check`].
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn first_pass<const PRESERVE: bool>(
         c: &PairConsts,
         a: &mut PairArrays,
     ) -> PairTotals {
-        // SAFETY: the caller guarantees AVX2 and checked lengths; every
-        // pointer access is justified where it is made.
+        // SAFETY: the caller guarantees AVX2 and checked lengths. Tiles
+        // start at multiples of four below `end` ≤ np (np a multiple of
+        // four), so every row i and lane j of a tile is < np and each
+        // i·np + j lies inside the np² long arrays; the partner arrays hold
+        // np values.
         unsafe {
             let np = a.np;
             let n2 = np * np;
             let mut coop = 0usize;
-        let mut terms = a.terms.as_mut_ptr();
             let mut tmin = _mm256_set1_pd(1.0);
             let one = _mm256_set1_pd(1.0);
             let two = _mm256_set1_pd(2.0);
             let half = _mm256_set1_pd(0.5);
+            let zero = _mm256_setzero_pd();
             let mult = _mm256_set1_pd(c.mult);
             let lambda = _mm256_set1_pd(c.lambda);
             let wk = _mm256_set1_pd(c.wk);
@@ -215,141 +242,177 @@ mod avx2 {
             let floor = _mm256_set1_pd(c.floor);
             let hassle_left = _mm256_set1_pd(c.hassle_left);
             let formal = _mm256_set1_pd(FORMAL_CONTACT);
-            let executing = if c.executing { -1i64 } else { 0 };
-            let executing = _mm256_set1_epi64x(executing);
+            let executing = _mm256_castsi256_pd(_mm256_set1_epi64x(if c.executing {
+                -1
+            } else {
+                0
+            }));
+            let lane = _mm256_setr_epi64x(0, 1, 2, 3);
             let (act, kept, mate_m) = (a.act.as_ptr(), a.kept.as_ptr(), a.mate.as_ptr());
             let (base, bonus) = (a.base.as_ptr(), a.bonus.as_ptr());
-            let coop_m = a.coop.as_mut_ptr();
+            let coop_m = a.coop.as_mut_ptr() as *mut f64;
             let ev = a.evidence.as_mut_ptr();
             let (trust, contact) = (a.trust.as_mut_ptr(), a.contact.as_mut_ptr());
-            let n_last = a.ids.last().map_or(0, |&i| i + 1);
-            for &i in a.ids {
-                // SAFETY (every access below): i + 4 ≤ np and every lane j of a
-                // block satisfies j < i + 1 + 4·k ≤ np − 1 for the blocks that
-                // start before `n_last` ≤ np − 3 (the stride leaves three
-                // padding lanes), so i·np + j and j·np + i lie inside the np²
-                // long arrays, and the partner arrays hold np values.
-                let kept_i = _mm256_set1_pd(*kept.add(i));
-                *trust.add(i * np + i) = 0.0;
-                *contact.add(i * np + i) = 0.0;
-                let mut j0 = i + 1;
-                while j0 < n_last {
-                    let ij = i * np + j0;
-                    // Lanes of active partners (padding and inactive partners are
-                    // zero; j0 > i so every lane is above the diagonal).
-                    let live = _mm256_loadu_si256(act.add(j0) as *const __m256i);
-                    let live_pd = _mm256_castsi256_pd(live);
+            let terms = a.terms.as_mut_ptr();
+            let end = a.ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4);
+            let mut i0 = 0;
+            while i0 < end {
+                let mut j0 = i0;
+                while j0 < end {
+                    let diagonal = j0 == i0;
+                    let live_j = _mm256_loadu_pd(act.add(j0) as *const f64);
                     let kept_j = _mm256_loadu_pd(kept.add(j0));
-                    let mate = if c.teams {
-                        _mm256_loadu_pd(mate_m.add(ij))
-                    } else {
-                        _mm256_setzero_pd()
-                    };
-                    let mut m = _mm256_add_pd(
-                        _mm256_add_pd(
-                            _mm256_mul_pd(_mm256_loadu_pd(base.add(ij)), mult),
-                            _mm256_loadu_pd(bonus.add(ij)),
-                        ),
-                        mate,
-                    );
-                    // if m < 1 { m } else { 1 }
-                    m = _mm256_min_pd(m, one);
-                    let was = _mm256_loadu_si256(coop_m.add(ij) as *const __m256i);
-                    let formal_lane = _mm256_andnot_si256(was, executing);
-                    m = _mm256_blendv_pd(m, _mm256_mul_pd(m, formal), _mm256_castsi256_pd(formal_lane));
-                    let (wkm, wbm) = (_mm256_mul_pd(wk, m), _mm256_mul_pd(wb, m));
-                    let e_rij = ev.add(R_IJ * n2 + ij);
-                    let e_rji = ev.add(R_JI * n2 + ij);
-                    let e_sij = ev.add(S_IJ * n2 + ij);
-                    let e_sji = ev.add(S_JI * n2 + ij);
-                    let (o_rij, o_rji) = (_mm256_loadu_pd(e_rij), _mm256_loadu_pd(e_rji));
-                    let (o_sij, o_sji) = (_mm256_loadu_pd(e_sij), _mm256_loadu_pd(e_sji));
-                    let r_ij = _mm256_add_pd(_mm256_mul_pd(lambda, o_rij), _mm256_mul_pd(wkm, kept_j));
-                    let r_ji = _mm256_add_pd(_mm256_mul_pd(lambda, o_rji), _mm256_mul_pd(wkm, kept_i));
-                    let s_ij = _mm256_add_pd(
-                        _mm256_mul_pd(lambda, o_sij),
-                        _mm256_mul_pd(wbm, _mm256_sub_pd(one, kept_j)),
-                    );
-                    let s_ji = _mm256_add_pd(
-                        _mm256_mul_pd(lambda, o_sji),
-                        _mm256_mul_pd(wbm, _mm256_sub_pd(one, kept_i)),
-                    );
-                    // Only the lanes of active partners change.
-                    if PRESERVE {
-                        _mm256_storeu_pd(e_rij, _mm256_blendv_pd(o_rij, r_ij, live_pd));
-                        _mm256_storeu_pd(e_rji, _mm256_blendv_pd(o_rji, r_ji, live_pd));
-                        _mm256_storeu_pd(e_sij, _mm256_blendv_pd(o_sij, s_ij, live_pd));
-                        _mm256_storeu_pd(e_sji, _mm256_blendv_pd(o_sji, s_ji, live_pd));
-                    } else {
-                        _mm256_storeu_pd(e_rij, r_ij);
-                        _mm256_storeu_pd(e_rji, r_ji);
-                        _mm256_storeu_pd(e_sij, s_ij);
-                        _mm256_storeu_pd(e_sji, s_ji);
-                    }
-                    let t_ij = _mm256_div_pd(
-                        _mm256_add_pd(r_ij, one),
-                        _mm256_add_pd(_mm256_add_pd(r_ij, s_ij), two),
-                    );
-                    let t_ji = _mm256_div_pd(
-                        _mm256_add_pd(r_ji, one),
-                        _mm256_add_pd(_mm256_add_pd(r_ji, s_ji), two),
-                    );
-                    let both = _mm256_and_pd(
-                        _mm256_cmp_pd::<_CMP_GE_OQ>(t_ij, risk),
-                        _mm256_cmp_pd::<_CMP_GE_OQ>(t_ji, risk),
-                    );
-                    let both = _mm256_and_pd(both, live_pd);
-                    let now = if PRESERVE {
-                        _mm256_blendv_pd(_mm256_castsi256_pd(was), both, live_pd)
-                    } else {
-                        both
-                    };
-                    _mm256_storeu_si256(coop_m.add(ij) as *mut __m256i, _mm256_castpd_si256(now));
-                    coop += 2 * (_mm256_movemask_pd(both) as u32).count_ones() as usize;
-                    // Horizontal cost, pair by pair in ascending j (an inactive
-                    // lane adds an exact zero).
-                    let h = _mm256_mul_pd(
-                        m,
-                        _mm256_add_pd(
-                            floor,
-                            _mm256_mul_pd(
-                                hassle_left,
-                                _mm256_sub_pd(one, _mm256_mul_pd(half, _mm256_add_pd(t_ij, t_ji))),
+                    let lanes_j = _mm256_add_epi64(_mm256_set1_epi64x(j0 as i64), lane);
+                    let mut t_rows = [zero; 4];
+                    let mut tji_rows = [zero; 4];
+                    let mut m_rows = [zero; 4];
+                    for (r, ((t_row, tji_row), m_row)) in t_rows
+                        .iter_mut()
+                        .zip(tji_rows.iter_mut())
+                        .zip(m_rows.iter_mut())
+                        .enumerate()
+                    {
+                        let i = i0 + r;
+                        let ij = i * np + j0;
+                        // Live lanes: both partners active and j > i.
+                        let above = _mm256_castsi256_pd(_mm256_cmpgt_epi64(
+                            lanes_j,
+                            _mm256_set1_epi64x(i as i64),
+                        ));
+                        let live = _mm256_and_pd(
+                            _mm256_and_pd(live_j, _mm256_broadcast_sd(&*(act.add(i) as *const f64))),
+                            above,
+                        );
+                        let kept_i = _mm256_broadcast_sd(&*kept.add(i));
+                        let mate = if c.teams {
+                            _mm256_loadu_pd(mate_m.add(ij))
+                        } else {
+                            zero
+                        };
+                        let mut m = _mm256_add_pd(
+                            _mm256_add_pd(
+                                _mm256_mul_pd(_mm256_loadu_pd(base.add(ij)), mult),
+                                _mm256_loadu_pd(bonus.add(ij)),
                             ),
-                        ),
-                    );
-                    // At most np² lanes: no row has more than np/4 blocks.
-                    _mm256_storeu_pd(terms, _mm256_and_pd(h, live_pd));
-                    terms = terms.add(4);
-                    // The smallest trust over live lanes (others count as 1).
-                    let lo = _mm256_blendv_pd(one, _mm256_min_pd(t_ij, t_ji), live_pd);
-                    tmin = _mm256_min_pd(tmin, lo);
-                    // Trust of i in j goes to column j (one lane at a time),
-                    // trust of j in i to column i (four at once), contact to both.
-                    let col = trust.add(j0 * np + i);
-                    let (t_lo, t_hi) = (_mm256_castpd256_pd128(t_ij), _mm256_extractf128_pd::<1>(t_ij));
-                    _mm_storel_pd(col, t_lo);
-                    _mm_storeh_pd(col.add(np), t_lo);
-                    _mm_storel_pd(col.add(2 * np), t_hi);
-                    _mm_storeh_pd(col.add(3 * np), t_hi);
-                    let col = contact.add(j0 * np + i);
-                    let (m_lo, m_hi) = (_mm256_castpd256_pd128(m), _mm256_extractf128_pd::<1>(m));
-                    _mm_storel_pd(col, m_lo);
-                    _mm_storeh_pd(col.add(np), m_lo);
-                    _mm_storel_pd(col.add(2 * np), m_hi);
-                    _mm_storeh_pd(col.add(3 * np), m_hi);
-                    _mm256_storeu_pd(trust.add(ij), t_ji);
-                    _mm256_storeu_pd(contact.add(ij), m);
+                            mate,
+                        );
+                        // if m < 1 { m } else { 1 }
+                        m = _mm256_min_pd(m, one);
+                        let was = _mm256_loadu_pd(coop_m.add(ij));
+                        let formal_lane = _mm256_andnot_pd(was, executing);
+                        m = _mm256_blendv_pd(m, _mm256_mul_pd(m, formal), formal_lane);
+                        let (wkm, wbm) = (_mm256_mul_pd(wk, m), _mm256_mul_pd(wb, m));
+                        let e_rij = ev.add(R_IJ * n2 + ij);
+                        let e_rji = ev.add(R_JI * n2 + ij);
+                        let e_sij = ev.add(S_IJ * n2 + ij);
+                        let e_sji = ev.add(S_JI * n2 + ij);
+                        let (o_rij, o_rji) = (_mm256_loadu_pd(e_rij), _mm256_loadu_pd(e_rji));
+                        let (o_sij, o_sji) = (_mm256_loadu_pd(e_sij), _mm256_loadu_pd(e_sji));
+                        let r_ij =
+                            _mm256_add_pd(_mm256_mul_pd(lambda, o_rij), _mm256_mul_pd(wkm, kept_j));
+                        let r_ji =
+                            _mm256_add_pd(_mm256_mul_pd(lambda, o_rji), _mm256_mul_pd(wkm, kept_i));
+                        let s_ij = _mm256_add_pd(
+                            _mm256_mul_pd(lambda, o_sij),
+                            _mm256_mul_pd(wbm, _mm256_sub_pd(one, kept_j)),
+                        );
+                        let s_ji = _mm256_add_pd(
+                            _mm256_mul_pd(lambda, o_sji),
+                            _mm256_mul_pd(wbm, _mm256_sub_pd(one, kept_i)),
+                        );
+                        let t_ij = _mm256_div_pd(
+                            _mm256_add_pd(r_ij, one),
+                            _mm256_add_pd(_mm256_add_pd(r_ij, s_ij), two),
+                        );
+                        let t_ji = _mm256_div_pd(
+                            _mm256_add_pd(r_ji, one),
+                            _mm256_add_pd(_mm256_add_pd(r_ji, s_ji), two),
+                        );
+                        let both = _mm256_and_pd(
+                            _mm256_cmp_pd::<_CMP_GE_OQ>(t_ij, risk),
+                            _mm256_cmp_pd::<_CMP_GE_OQ>(t_ji, risk),
+                        );
+                        let both = _mm256_and_pd(both, live);
+                        if PRESERVE {
+                            // Only the pairs of two active partners change.
+                            _mm256_storeu_pd(e_rij, _mm256_blendv_pd(o_rij, r_ij, live));
+                            _mm256_storeu_pd(e_rji, _mm256_blendv_pd(o_rji, r_ji, live));
+                            _mm256_storeu_pd(e_sij, _mm256_blendv_pd(o_sij, s_ij, live));
+                            _mm256_storeu_pd(e_sji, _mm256_blendv_pd(o_sji, s_ji, live));
+                            _mm256_storeu_pd(coop_m.add(ij), _mm256_blendv_pd(was, both, live));
+                        } else {
+                            // Lanes on or below the diagonal and past the last
+                            // partner write unused storage.
+                            _mm256_storeu_pd(e_rij, r_ij);
+                            _mm256_storeu_pd(e_rji, r_ji);
+                            _mm256_storeu_pd(e_sij, s_ij);
+                            _mm256_storeu_pd(e_sji, s_ji);
+                            _mm256_storeu_pd(coop_m.add(ij), both);
+                        }
+                        coop += 2 * (_mm256_movemask_pd(both) as u32).count_ones() as usize;
+                        // Horizontal-cost term of each live pair, kept at its
+                        // pair's place and added up in pair order below.
+                        let h = _mm256_mul_pd(
+                            m,
+                            _mm256_add_pd(
+                                floor,
+                                _mm256_mul_pd(
+                                    hassle_left,
+                                    _mm256_sub_pd(one, _mm256_mul_pd(half, _mm256_add_pd(t_ij, t_ji))),
+                                ),
+                            ),
+                        );
+                        _mm256_storeu_pd(terms.add(ij), _mm256_and_pd(h, live));
+                        // The smallest trust over live lanes (others count as 1).
+                        let lo = _mm256_blendv_pd(one, _mm256_min_pd(t_ij, t_ji), live);
+                        tmin = _mm256_min_pd(tmin, lo);
+                        *t_row = t_ij;
+                        *tji_row = t_ji;
+                        *m_row = m;
+                    }
+                    // Column j of the scratch: trust of each i in j and the
+                    // contact, from the transposed tile; column i: trust of
+                    // each j in i, a row of the tile as it stands.
+                    let t_cols = transpose(t_rows);
+                    let m_cols = transpose(m_rows);
+                    if diagonal {
+                        // Column c below the diagonal holds the trust of the
+                        // later partner in c (row c of τ_ji); the diagonal 0.
+                        for c in 0..4 {
+                            let cl = _mm256_set1_epi64x(c as i64);
+                            let below = _mm256_castsi256_pd(_mm256_cmpgt_epi64(lane, cl));
+                            let diag = _mm256_castsi256_pd(_mm256_cmpeq_epi64(lane, cl));
+                            let t = _mm256_blendv_pd(t_cols[c], tji_rows[c], below);
+                            let m = _mm256_blendv_pd(m_cols[c], m_rows[c], below);
+                            let at = (j0 + c) * np + i0;
+                            _mm256_storeu_pd(trust.add(at), _mm256_blendv_pd(t, zero, diag));
+                            _mm256_storeu_pd(contact.add(at), _mm256_blendv_pd(m, zero, diag));
+                        }
+                    } else {
+                        for c in 0..4 {
+                            let at = (j0 + c) * np + i0;
+                            _mm256_storeu_pd(trust.add(at), t_cols[c]);
+                            _mm256_storeu_pd(contact.add(at), m_cols[c]);
+                            let at = (i0 + c) * np + j0;
+                            _mm256_storeu_pd(trust.add(at), tji_rows[c]);
+                            _mm256_storeu_pd(contact.add(at), m_rows[c]);
+                        }
+                    }
                     j0 += 4;
                 }
+                i0 += 4;
             }
             let mut lanes = [0.0f64; 4];
             _mm256_storeu_pd(lanes.as_mut_ptr(), tmin);
             let tmin = lanes.iter().fold(1.0f64, |a, &b| if b < a { b } else { a });
-            // The horizontal cost, pair by pair in the order of the pass (an
-            // inactive lane adds an exact zero).
-            let used = terms.offset_from(a.terms.as_ptr()) as usize;
-            let horizontal = a.terms[..used].iter().fold(0.0f64, |h, &x| h + x);
+            // The horizontal cost, pair by pair in the order of the pairs (a
+            // pair that is not live adds an exact zero).
+            let mut horizontal = 0.0f64;
+            for i in 0..end {
+                for j in i + 1..end {
+                    horizontal += *terms.add(i * np + j);
+                }
+            }
             PairTotals {
                 coop,
                 horizontal,
