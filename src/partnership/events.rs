@@ -60,8 +60,8 @@ pub(super) fn interventions(
                 p.partners[j].sector,
                 evidence * EXCHANGE_SPILLOVER,
             );
-            let b =
-                (st.bonus[i * np + j] + EXCHANGE_CONTACT_PER_WEEK * p.exchange_weeks).min(BONUS_CAP);
+            let b = (st.bonus[i * np + j] + EXCHANGE_CONTACT_PER_WEEK * p.exchange_weeks)
+                .min(BONUS_CAP);
             st.bonus[i * np + j] = b;
             st.bonus[j * np + i] = b;
             st.learning += 0.01 * (1.0 - st.learning);
@@ -138,18 +138,21 @@ pub(super) fn satisfaction(
     out: &mut Vec<f64>,
 ) {
     power.clear();
+    // capacity · sector power · (1 + ½·(2 − level)), the two constant
+    // factors looked up once per run (`Partnership::power_factors`).
     power.extend(ids.iter().map(|&i| {
-        let q = &p.partners[i];
-        st.capacity[i] * q.sector.power() * (1.0 + 0.5 * (2 - q.level.index()) as f64)
+        let [sector, level] = st.power_factors[i];
+        st.capacity[i] * sector * level
     }));
     let total: f64 = power.iter().sum();
     let m = ids.len().max(1) as f64;
     let own = ownership(p);
     let owned = 0.85 + 0.15 * own;
     let shown = 1.0 + 0.4 * (st.shown - 0.5);
+    let (equal_share, unequal, total) = (p.fairness / m, 1.0 - p.fairness, total.max(1e-12));
     out.clear();
-    out.extend(ids.iter().enumerate().map(|(k, &i)| {
-        let benefit = p.fairness / m + (1.0 - p.fairness) * power[k] / total.max(1e-12);
+    out.extend(ids.iter().zip(power.iter()).map(|(&i, &power)| {
+        let benefit = equal_share + unequal * power / total;
         let equity = (benefit * m).min(1.0);
         owned * (0.5 * st.out_trust[i] + 0.5 * equity) * shown - 0.5 * st.strain[i]
     }));

@@ -121,7 +121,13 @@ pub fn policy_target(
 }
 
 /// [`policy_target`] from the conceiver's target `c` and the manager's `m`.
-pub(super) fn provision(p: &GovernanceParams, c: f64, m: f64, level_trust: f64, connect: f64) -> f64 {
+pub(super) fn provision(
+    p: &GovernanceParams,
+    c: f64,
+    m: f64,
+    level_trust: f64,
+    connect: f64,
+) -> f64 {
     c + management_weight(p, level_trust, connect) * (m - c)
 }
 

@@ -170,6 +170,9 @@ pub struct Partnership {
     pub(super) kept: Vec<f64>,
     /// Each partner's level index (N 0, R 1, L 2).
     pub(super) level: Vec<usize>,
+    /// Each partner's bargaining-power factors, its sector's power and
+    /// 1 + ½·(2 − level index) (`docs/model.md`, satisfaction).
+    pub(super) power_factors: Vec<[f64; 2]>,
     pub(super) strain: Vec<f64>,
     /// The policy domains each partner works in, one bit per domain.
     pub(super) domain_bits: Vec<u16>,
@@ -515,6 +518,11 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         funding_rng,
         kept: (0..np).map(|i| if i < n { 1.0 } else { 0.0 }).collect(),
         level: p.partners.iter().map(|q| q.level.index()).collect(),
+        power_factors: p
+            .partners
+            .iter()
+            .map(|q| [q.sector.power(), 1.0 + 0.5 * (2 - q.level.index()) as f64])
+            .collect(),
         strain: vec![0.0; n],
         domain_bits: p
             .partners

@@ -100,7 +100,7 @@ pub(super) struct PairArrays<'a> {
 impl PairArrays<'_> {
     fn check(&self) {
         let (np, n2) = (self.np, self.np * self.np);
-        assert!(np % 4 == 0 && self.n + 3 <= np && self.ids.iter().all(|&i| i < self.n));
+        assert!(np.is_multiple_of(4) && self.n + 3 <= np && self.ids.iter().all(|&i| i < self.n));
         assert!(self.act.len() >= np && self.kept.len() >= np && self.mate.len() >= n2);
         assert!(self.base.len() >= n2 && self.bonus.len() >= n2 && self.coop.len() >= n2);
         assert!(self.evidence.len() >= 4 * n2);
@@ -242,11 +242,8 @@ mod avx2 {
             let floor = _mm256_set1_pd(c.floor);
             let hassle_left = _mm256_set1_pd(c.hassle_left);
             let formal = _mm256_set1_pd(FORMAL_CONTACT);
-            let executing = _mm256_castsi256_pd(_mm256_set1_epi64x(if c.executing {
-                -1
-            } else {
-                0
-            }));
+            let executing =
+                _mm256_castsi256_pd(_mm256_set1_epi64x(if c.executing { -1 } else { 0 }));
             let lane = _mm256_setr_epi64x(0, 1, 2, 3);
             let (act, kept, mate_m) = (a.act.as_ptr(), a.kept.as_ptr(), a.mate.as_ptr());
             let (base, bonus) = (a.base.as_ptr(), a.bonus.as_ptr());
@@ -280,7 +277,10 @@ mod avx2 {
                             _mm256_set1_epi64x(i as i64),
                         ));
                         let live = _mm256_and_pd(
-                            _mm256_and_pd(live_j, _mm256_broadcast_sd(&*(act.add(i) as *const f64))),
+                            _mm256_and_pd(
+                                live_j,
+                                _mm256_broadcast_sd(&*(act.add(i) as *const f64)),
+                            ),
                             above,
                         );
                         let kept_i = _mm256_broadcast_sd(&*kept.add(i));
@@ -358,7 +358,10 @@ mod avx2 {
                                 floor,
                                 _mm256_mul_pd(
                                     hassle_left,
-                                    _mm256_sub_pd(one, _mm256_mul_pd(half, _mm256_add_pd(t_ij, t_ji))),
+                                    _mm256_sub_pd(
+                                        one,
+                                        _mm256_mul_pd(half, _mm256_add_pd(t_ij, t_ji)),
+                                    ),
                                 ),
                             ),
                         );
@@ -459,8 +462,11 @@ unsafe fn second_pass_avx2(
     let sums = &mut sums[..7 * np];
     sums.fill(0.0);
     let rows = ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
-    assert!(np % 4 == 0 && trust.len() >= np * np && contact.len() >= np * np);
-    assert!(ids.iter().all(|&j| j < np && j < level.len() && j < view.len()));
+    assert!(np.is_multiple_of(4) && trust.len() >= np * np && contact.len() >= np * np);
+    assert!(
+        ids.iter()
+            .all(|&j| j < np && j < level.len() && j < view.len())
+    );
     let s = sums.as_mut_ptr();
     for &j in ids {
         // SAFETY: j < np and rows ≤ np, a multiple of four, so every column
@@ -510,9 +516,16 @@ fn second_pass_portable(
     // Rows past the last active partner (rounded up to whole vectors) would
     // only collect sums nobody reads.
     let rows = ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
-    let (row_tau, row_weight, row_weighted) = (&mut row_tau[..rows], &mut row_weight[..rows], &mut row_weighted[..rows]);
+    let (row_tau, row_weight, row_weighted) = (
+        &mut row_tau[..rows],
+        &mut row_weight[..rows],
+        &mut row_weighted[..rows],
+    );
     for &j in ids {
-        let (tau_col, m_col) = (&trust[j * np..j * np + rows], &contact[j * np..j * np + rows]);
+        let (tau_col, m_col) = (
+            &trust[j * np..j * np + rows],
+            &contact[j * np..j * np + rows],
+        );
         let lvl = level[j] & 3;
         let level_row = &mut row_level[lvl * np..lvl * np + rows];
         let x = view[j];
@@ -528,6 +541,292 @@ fn second_pass_portable(
             let w = m * t;
             *weight += w;
             *weighted += w * x;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SimRng;
+    use rand::{RngExt, SeedableRng};
+
+    /// Random pair arrays for `n` partners, some inactive, some in teams.
+    struct Case {
+        n: usize,
+        np: usize,
+        ids: Vec<usize>,
+        act: Vec<u64>,
+        kept: Vec<f64>,
+        mate: Vec<f64>,
+        base: Vec<f64>,
+        bonus: Vec<f64>,
+        coop: Vec<u64>,
+        evidence: Vec<f64>,
+        view: Vec<f64>,
+        level: Vec<usize>,
+    }
+
+    fn case(n: usize, inactive: &[usize], seed: u64) -> Case {
+        let mut rng = SimRng::seed_from_u64(seed);
+        let np = stride(n);
+        let n2 = np * np;
+        let ids: Vec<usize> = (0..n).filter(|i| !inactive.contains(i)).collect();
+        let act = (0..np)
+            .map(|i| if ids.contains(&i) { u64::MAX } else { 0 })
+            .collect();
+        let kept = (0..np)
+            .map(|i| {
+                if i < n && rng.random::<f64>() < 0.7 {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let team: Vec<u64> = (0..n).map(|_| rng.random_range(0..4u64)).collect();
+        let mut mate = vec![0.0; n2];
+        for i in 0..n {
+            for j in (0..n).filter(|&j| j != i && team[i] == team[j]) {
+                mate[i * np + j] = 0.3;
+            }
+        }
+        let mut pair = |scale: f64| -> Vec<f64> {
+            let mut v = vec![0.0; n2];
+            for i in 0..n {
+                for j in i + 1..n {
+                    let x = rng.random::<f64>() * scale;
+                    v[i * np + j] = x;
+                    v[j * np + i] = x;
+                }
+            }
+            v
+        };
+        let base = pair(0.9);
+        let bonus = pair(0.2);
+        let evidence = (0..4 * n2).map(|_| rng.random::<f64>() * 6.0).collect();
+        let coop = (0..n2)
+            .map(|_| {
+                if rng.random::<f64>() < 0.5 {
+                    u64::MAX
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let view = (0..n).map(|_| rng.random::<f64>()).collect();
+        let level = (0..n).map(|_| rng.random_range(0..3usize)).collect();
+        Case {
+            n,
+            np,
+            ids,
+            act,
+            kept,
+            mate,
+            base,
+            bonus,
+            coop,
+            evidence,
+            view,
+            level,
+        }
+    }
+
+    struct Out {
+        totals: PairTotals,
+        coop: Vec<u64>,
+        evidence: Vec<f64>,
+        trust: Vec<f64>,
+        contact: Vec<f64>,
+    }
+
+    fn run(
+        c: &Case,
+        consts: &PairConsts,
+        pass: impl Fn(&PairConsts, &mut PairArrays) -> PairTotals,
+    ) -> Out {
+        let n2 = c.np * c.np;
+        let (mut coop, mut evidence) = (c.coop.clone(), c.evidence.clone());
+        let (mut trust, mut contact, mut terms) =
+            (vec![f64::NAN; n2], vec![f64::NAN; n2], vec![0.0; n2]);
+        let mut arrays = PairArrays {
+            n: c.n,
+            np: c.np,
+            ids: &c.ids,
+            act: &c.act,
+            kept: &c.kept,
+            mate: &c.mate,
+            base: &c.base,
+            bonus: &c.bonus,
+            coop: &mut coop,
+            evidence: &mut evidence,
+            trust: &mut trust,
+            contact: &mut contact,
+            terms: &mut terms,
+        };
+        arrays.check();
+        let totals = pass(consts, &mut arrays);
+        Out {
+            totals,
+            coop,
+            evidence,
+            trust,
+            contact,
+        }
+    }
+
+    fn consts(executing: bool, teams: bool) -> PairConsts {
+        PairConsts {
+            mult: 0.8,
+            lambda: 0.9,
+            wk: 1.0,
+            wb: 2.0,
+            risk: 0.55,
+            floor: 0.2,
+            hassle_left: 0.8,
+            executing,
+            teams,
+        }
+    }
+
+    /// What a row-by-row reading of the scalar pass's results must agree
+    /// on: every active pair's evidence, cooperation, trust and contact,
+    /// the evidence of pairs with an inactive partner untouched, and the
+    /// totals bit for bit.
+    fn assert_same(c: &Case, a: &Out, b: &Out, what: &str) {
+        let (np, n2) = (c.np, c.np * c.np);
+        assert_eq!(a.totals.coop, b.totals.coop, "{what}: cooperating pairs");
+        assert_eq!(
+            a.totals.horizontal.to_bits(),
+            b.totals.horizontal.to_bits(),
+            "{what}: horizontal"
+        );
+        assert_eq!(
+            a.totals.tmin.to_bits(),
+            b.totals.tmin.to_bits(),
+            "{what}: smallest trust"
+        );
+        for i in 0..c.n {
+            for j in i + 1..c.n {
+                let k = i * np + j;
+                for plane in 0..4 {
+                    assert_eq!(
+                        a.evidence[plane * n2 + k].to_bits(),
+                        b.evidence[plane * n2 + k].to_bits(),
+                        "{what}: evidence plane {plane} of ({i}, {j})"
+                    );
+                }
+                let live = c.ids.contains(&i) && c.ids.contains(&j);
+                if !live {
+                    for plane in 0..4 {
+                        assert_eq!(a.evidence[plane * n2 + k], c.evidence[plane * n2 + k]);
+                    }
+                }
+                assert_eq!(
+                    a.coop[k] != 0,
+                    b.coop[k] != 0,
+                    "{what}: cooperation of ({i}, {j})"
+                );
+            }
+        }
+        for &i in &c.ids {
+            for &j in &c.ids {
+                let k = j * np + i;
+                assert_eq!(
+                    a.trust[k].to_bits(),
+                    b.trust[k].to_bits(),
+                    "{what}: trust of {i} in {j}"
+                );
+                assert_eq!(
+                    a.contact[k].to_bits(),
+                    b.contact[k].to_bits(),
+                    "{what}: contact ({i}, {j})"
+                );
+            }
+            assert_eq!(a.trust[i * np + i], 0.0);
+        }
+    }
+
+    #[test]
+    fn every_code_path_gives_the_same_pass() {
+        for (n, inactive, seed) in [
+            (12, vec![], 1),
+            (12, vec![3, 11], 2),
+            (7, vec![], 3),
+            (7, vec![0, 6], 4),
+            (13, vec![5], 5),
+            (2, vec![], 6),
+            (5, vec![0, 1, 2, 3, 4], 7),
+        ] {
+            let c = case(n, &inactive, seed);
+            for (executing, teams) in [(false, false), (true, true), (true, false)] {
+                let k = consts(executing, teams);
+                let scalar = run(&c, &k, first_pass_scalar);
+                // Check the scalar pass against the formulas for one pair.
+                if let [i, j, ..] = c.ids[..] {
+                    let ij = i * c.np + j;
+                    let n2 = c.np * c.np;
+                    let r = c.evidence[R_IJ * n2 + ij] * k.lambda;
+                    let mut m =
+                        (c.base[ij] * k.mult + c.bonus[ij] + if teams { c.mate[ij] } else { 0.0 })
+                            .min(1.0);
+                    if executing && c.coop[ij] == 0 {
+                        m *= FORMAL_CONTACT;
+                    }
+                    let r = r + k.wk * m * c.kept[j];
+                    let s = c.evidence[S_IJ * n2 + ij] * k.lambda + k.wb * m * (1.0 - c.kept[j]);
+                    assert_eq!(scalar.trust[j * c.np + i], (r + 1.0) / (r + s + 2.0));
+                    assert_eq!(scalar.contact[j * c.np + i], m);
+                }
+                let dispatched = run(&c, &k, first_pass);
+                assert_same(&c, &scalar, &dispatched, &format!("n = {n}, dispatched"));
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: AVX2 is available; `run` checks the arrays.
+                    let preserving = run(&c, &k, |k, a| unsafe { avx2::first_pass::<true>(k, a) });
+                    assert_same(&c, &scalar, &preserving, &format!("n = {n}, AVX2"));
+                    if inactive.is_empty() {
+                        let whole = run(&c, &k, |k, a| unsafe { avx2::first_pass::<false>(k, a) });
+                        assert_same(&c, &scalar, &whole, &format!("n = {n}, AVX2, all active"));
+                    }
+                }
+                // The second pass, every path against the portable one.
+                let np = c.np;
+                let mut portable = vec![f64::NAN; 7 * np];
+                second_pass_portable(
+                    np,
+                    &c.ids,
+                    &c.level,
+                    &c.view,
+                    &scalar.trust,
+                    &scalar.contact,
+                    &mut portable,
+                );
+                let mut fast = vec![f64::NAN; 7 * np];
+                second_pass(
+                    np,
+                    &c.ids,
+                    &c.level,
+                    &c.view,
+                    &scalar.trust,
+                    &scalar.contact,
+                    &mut fast,
+                );
+                for &i in &c.ids {
+                    let mut tau = 0.0;
+                    for &j in c.ids.iter().filter(|&&j| j != i) {
+                        tau += scalar.trust[j * np + i];
+                    }
+                    assert_eq!(portable[i].to_bits(), tau.to_bits(), "row sum of {i}");
+                    for row in 0..7 {
+                        assert_eq!(
+                            portable[row * np + i].to_bits(),
+                            fast[row * np + i].to_bits(),
+                            "second pass row {row} of {i}"
+                        );
+                    }
+                }
+            }
         }
     }
 }

@@ -4,12 +4,11 @@
 //! to what it delivered. The step allocates nothing: the buffers it needs
 //! live in [`State`] and [`Partnership`].
 //!
-//! The pair work takes two passes: one over unordered pairs {i, j} works
-//! out the month's contact, updates the evidence of both directions (kept
-//! side by side) and their trust, and finds who cooperates; one over the
-//! partners then sums each row (in registers, from the first pass's
-//! scratch) for the observed trust, the horizontal cost and the
-//! Friedkin–Johnsen step.
+//! The pair work takes two passes (module `pairs`): one over unordered
+//! pairs {i, j} works out the month's contact, updates the evidence of both
+//! directions and their trust, finds who cooperates and adds up the
+//! horizontal cost; one over the partners' columns then adds up every
+//! partner's sums for the observed trust and the Friedkin–Johnsen step.
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
@@ -631,9 +630,9 @@ mod tests {
     use crate::sim::{Model, SimRng};
     use rand::SeedableRng;
 
-    /// The pair pass keeps the evidence of both directions side by side and
-    /// sums rows from its scratch; what it leaves must agree with the
-    /// evidence read back pair by pair.
+    /// The pair passes keep the evidence of both directions in planes and
+    /// sum rows from column-major scratch; what they leave must agree with
+    /// the evidence read back pair by pair.
     #[test]
     fn pair_pass_agrees_with_the_evidence_read_back() {
         let p = GovernanceParams::default_params();
@@ -664,14 +663,22 @@ mod tests {
                 );
                 for &j in others.iter().filter(|&&j| j > i) {
                     let both = u.trust(i, j) >= p.risk && u.trust(j, i) >= p.risk;
-                    assert_eq!(u.coop[i * u.stride + j] != 0, both, "cooperation of ({i}, {j})");
-                    // Each direction has its own evidence.
+                    assert_eq!(
+                        u.coop[i * u.stride + j] != 0,
+                        both,
+                        "cooperation of ({i}, {j})"
+                    );
+                    // Each direction has its own evidence plane.
+                    let (np, k) = (u.stride, i * u.stride + j);
                     assert_eq!(
                         u.kept_evidence(i, j),
-                        u.evidence[i * u.n() + j][0],
-                        "lane of ({i}, {j})"
+                        u.evidence[super::super::pairs::R_IJ * np * np + k],
+                        "plane of ({i}, {j})"
                     );
-                    assert_eq!(u.kept_evidence(j, i), u.evidence[i * u.n() + j][1]);
+                    assert_eq!(
+                        u.kept_evidence(j, i),
+                        u.evidence[super::super::pairs::R_JI * np * np + k]
+                    );
                 }
             }
         }

@@ -42,7 +42,7 @@ pub use spec::*;
 use crate::experiment::Experiment;
 use crate::governance::Assignment;
 use crate::partnership::{GovernanceModel, GovernanceParams};
-use crate::sim::{Configuration, InputValue, ModelError, SimRng};
+use crate::sim::{Configuration, InputValue, ModelError, SimRng, rng_from_seed};
 use check::problem;
 pub(crate) use check::suggest;
 use std::fmt;
@@ -409,11 +409,31 @@ impl Scenario {
                     .collect();
                 let factors: Vec<InputValue> = c.factors.iter().map(|(_, v)| v.clone()).collect();
                 let recorded = Arc::clone(&spec);
-                Configuration::new(c.name.clone(), move |rng: &mut SimRng| {
-                    sample_params(&spec, rng)
+                // Without uncertain parameters every run has the same
+                // parameters and draws nothing: work them out once.
+                let mut any_uncertain = false;
+                c.spec.clone().for_each_param(&mut |slot| {
+                    any_uncertain |= matches!(&*slot.param, Param::Dist(_));
+                });
+                let fixed = if any_uncertain {
+                    None
+                } else {
+                    let mut unused = rng_from_seed(0);
+                    Some((
+                        sample_params(&spec, &mut unused),
+                        draw(&spec, &mut unused).1,
+                    ))
+                };
+                let fixed_values = fixed.as_ref().map(|(_, values)| values.clone());
+                Configuration::new(c.name.clone(), move |rng: &mut SimRng| match &fixed {
+                    Some((params, _)) => params.clone(),
+                    None => sample_params(&spec, rng),
                 })
                 .with_inputs(columns.clone(), move |rng: &mut SimRng| {
-                    let (_, values) = draw(&recorded, rng);
+                    let values = match &fixed_values {
+                        Some(values) => values.clone(),
+                        None => draw(&recorded, rng).1,
+                    };
                     let mut out = factors.clone();
                     out.extend(picks.iter().map(|k| match k {
                         Some(k) => InputValue::Number(values[*k]),
