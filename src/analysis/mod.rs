@@ -43,7 +43,7 @@ pub use order::order_statistic;
 pub use proportion::{
     PairedCounts, ShareMethod, logit_t_interval, share_interval, wilson_interval,
 };
-pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, ZERO_THRESHOLD};
+pub use sketch::{MAX_BUCKETS, QuantileSketch, RELATIVE_ACCURACY, SketchScratch, ZERO_THRESHOLD};
 pub use student_t::{binomial_upper_tail, normal_quantile, t_quantile};
 pub use survival::{KaplanMeier, KmStep};
 pub use wide::U256;

@@ -73,6 +73,13 @@ fn index_of(a: f64) -> i32 {
     (a.ln() * INV_LN_GAMMA).ceil() as i32
 }
 
+/// Reusable buffers for [`QuantileSketch::insert_many_with`].
+#[derive(Debug, Clone, Default)]
+pub struct SketchScratch {
+    positive: Vec<i32>,
+    negative: Vec<i32>,
+}
+
 /// The representative magnitude of bucket `i`: `2γ^i / (γ + 1)`.
 fn representative(i: i32) -> f64 {
     2.0 * (i as f64 / INV_LN_GAMMA).exp() / (GAMMA + 1.0)
@@ -113,8 +120,15 @@ impl QuantileSketch {
     /// indices are sorted first and the counts are then updated in one
     /// ascending sweep instead of at random places.
     pub fn insert_many(&mut self, values: &[f64]) {
-        let mut positive = Vec::with_capacity(values.len());
-        let mut negative = Vec::new();
+        self.insert_many_with(values, &mut SketchScratch::default());
+    }
+
+    /// [`QuantileSketch::insert_many`] with buffers kept by the caller, so
+    /// that many batches allocate nothing.
+    pub fn insert_many_with(&mut self, values: &[f64], scratch: &mut SketchScratch) {
+        let SketchScratch { positive, negative } = scratch;
+        positive.clear();
+        negative.clear();
         for &v in values {
             if !v.is_finite() {
                 continue;
@@ -131,8 +145,8 @@ impl QuantileSketch {
             }
         }
         for (store, keys) in [
-            (&mut self.positive, &mut positive),
-            (&mut self.negative, &mut negative),
+            (&mut self.positive, positive),
+            (&mut self.negative, negative),
         ] {
             keys.sort_unstable();
             for run in keys.chunk_by(|a, b| a == b) {

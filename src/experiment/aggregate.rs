@@ -7,7 +7,7 @@
 //! threads, resumed processes or shards, yields the same state.
 
 use crate::analysis::codec::{DecodeError, Decoder, Encoder};
-use crate::analysis::{Moments, QuantileSketch, quantize};
+use crate::analysis::{Moments, QuantileSketch, SketchScratch, quantize};
 use rayon::prelude::*;
 
 /// The shape of an aggregate: how many configurations, months, observables
@@ -215,25 +215,28 @@ impl Aggregate {
             .zip(self.traj_sketches.par_chunks_mut(nobs))
             .zip(self.traj_counts.par_chunks_mut(nobs))
             .enumerate()
-            .for_each_init(Vec::new, |batch, (cell, ((sums, sketches), counts))| {
-                let (c, t) = (cell / months, cell % months);
-                // One observable at a time, so each sketch gets its whole
-                // batch in one sorted sweep (see `insert_many`).
-                for (j, (sum, sketch)) in sums.iter_mut().zip(sketches.iter_mut()).enumerate() {
-                    batch.clear();
-                    for block in blocks {
-                        let obs = &block.configs[c].observations;
-                        batch.extend(obs.chunks_exact(stride).map(|run| run[t * nobs + j]));
+            .for_each_init(
+                || (Vec::new(), SketchScratch::default()),
+                |(batch, scratch), (cell, ((sums, sketches), counts))| {
+                    let (c, t) = (cell / months, cell % months);
+                    // One observable at a time, so each sketch gets its whole
+                    // batch in one sorted sweep (see `insert_many`).
+                    for (j, (sum, sketch)) in sums.iter_mut().zip(sketches.iter_mut()).enumerate() {
+                        batch.clear();
+                        for block in blocks {
+                            let obs = &block.configs[c].observations;
+                            batch.extend(obs.chunks_exact(stride).map(|run| run[t * nobs + j]));
+                        }
+                        *sum += batch.iter().map(|&v| fixed(v)).sum::<i128>();
+                        if discrete[j] {
+                            // Whole numbers, checked when the run finished.
+                            batch.iter().for_each(|&v| counts[j].add(v as i64, 1));
+                        } else {
+                            sketch.insert_many_with(batch, scratch);
+                        }
                     }
-                    *sum += batch.iter().map(|&v| fixed(v)).sum::<i128>();
-                    if discrete[j] {
-                        // Whole numbers, checked when the run finished.
-                        batch.iter().for_each(|&v| counts[j].add(v as i64, 1));
-                    } else {
-                        sketch.insert_many(batch);
-                    }
-                }
-            });
+                },
+            );
     }
 
     /// Adds another aggregate of the same shape (e.g. another shard's).

@@ -187,8 +187,6 @@ pub struct Partnership {
     /// Whether `out_trust` and `coop` hold for the current active set and trust.
     pub(super) fresh: bool,
     pub(super) next_view: Vec<f64>,
-    /// Work buffers reused every month (no allocation in the monthly step).
-    pub(super) work: Work,
 }
 
 /// Buffers the monthly step reuses.
@@ -267,6 +265,9 @@ pub struct State {
     /// Each place's targets from the conceiving and the managing level
     /// ([`Places::conceived_target`]), fixed for the run.
     pub(super) targets: Vec<[f64; 2]>,
+    /// Work buffers of the monthly step, shared by the partnerships (no
+    /// allocation in the monthly step).
+    pub(super) work: Work,
 }
 
 /// One month's outputs, averaged over places.
@@ -534,7 +535,14 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         out_trust: vec![0.5; n],
         fresh: false,
         next_view: vec![0.0; n],
-        work: Work {
+    }
+}
+
+impl Work {
+    /// Buffers for partnerships of `n` partners.
+    pub(super) fn new(n: usize) -> Self {
+        let np = pairs::stride(n);
+        Work {
             ids: Vec::with_capacity(n),
             values: Vec::with_capacity(n),
             satisfaction: Vec::with_capacity(n),
@@ -546,7 +554,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
             public: Vec::with_capacity(n),
             others: Vec::with_capacity(n),
             voluntary: Vec::with_capacity(n),
-        },
+        }
     }
 }
 
@@ -624,6 +632,7 @@ impl Model for GovernanceModel {
             .collect();
         Ok(State {
             targets,
+            work: Work::new(p.partners.len()),
             units,
             benefit: vec![0.0; count],
             month: MonthOutputs::default(),

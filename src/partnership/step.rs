@@ -17,7 +17,7 @@ use super::functions::{
 };
 use super::model::{
     GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
-    evidence_slots,
+    Work, evidence_slots,
 };
 use super::pairs::{PairArrays, PairConsts, first_pass, second_pass};
 use super::params::{GovernanceParams, Sector};
@@ -139,7 +139,7 @@ fn blau(p: &GovernanceParams, ids: &[usize]) -> f64 {
 /// initial position (an inactive partner is fully stubborn). The reference
 /// dispersion of alignment becomes that of the initial views of every
 /// partner joined so far.
-fn join(p: &GovernanceParams, u: &mut Partnership, t: u32) {
+fn join(p: &GovernanceParams, u: &mut Partnership, t: u32, buf: &mut Vec<f64>) {
     let mut any = false;
     for (i, q) in p.partners.iter().enumerate() {
         if q.join_month > 1 && q.join_month == t {
@@ -149,7 +149,7 @@ fn join(p: &GovernanceParams, u: &mut Partnership, t: u32) {
         }
     }
     if any {
-        u.initial_dispersion = joined_dispersion(p, &u.anchor, t, &mut u.work.values);
+        u.initial_dispersion = joined_dispersion(p, &u.anchor, t, buf);
         u.fresh = false;
     }
 }
@@ -192,7 +192,7 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
             u.month.dispersion = frozen.dispersion;
             u.month.coverage = domain_coverage(p, 1.0, 0.0);
         } else {
-            dynamics(p, u, t, link, scale);
+            dynamics(p, u, &mut st.work, t, link, scale);
         }
     }
     // Places: fit, delivery and benefit.
@@ -239,7 +239,7 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     let mut phases = [0usize; 4];
     for u in st.units.iter_mut() {
         if u.phase != Phase::Dissolved {
-            respond(p, u, t, link);
+            respond(p, u, &mut st.work, t, link);
         }
         phases[u.phase as usize] += 1;
     }
@@ -286,12 +286,18 @@ impl MonthSums {
 /// behaviour, contact and trust, vision, observed trust, costs, coverage and
 /// value added. `link` is the connectors' strength this month and `scale`
 /// the share of the coordination cost each place served bears.
-fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale: f64) {
+fn dynamics(
+    p: &GovernanceParams,
+    u: &mut Partnership,
+    work: &mut Work,
+    t: u32,
+    link: f64,
+    scale: f64,
+) {
     let n = u.n();
     if u.joined < n {
-        join(p, u, t);
+        join(p, u, t, &mut work.values);
     }
-    let mut work = std::mem::take(&mut u.work);
     work.ids.clear();
     work.ids.extend((0..n).filter(|&i| u.active[i]));
     // 0. Delivery forced from outside.
@@ -302,7 +308,7 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
         u.period = [0.0; 3];
     }
     // 1. Interventions.
-    if interventions(p, u, &mut work, t) {
+    if interventions(p, u, work, t) {
         u.fresh = false;
     }
     let ids = &work.ids;
@@ -531,13 +537,12 @@ fn dynamics(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64, scale:
         delivery: 0.0,
         active: ids.len() as f64,
     };
-    u.work = work;
 }
 
 /// Steps 8–12 for one partnership that has not dissolved: book-keeping and
 /// value shown, satisfaction and exits, review, phase transitions, funding
 /// renewal and the quorum.
-fn respond(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64) {
+fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, link: f64) {
     let m = u.month;
     u.period[0] += m.delivery;
     u.period[1] += m.value_added;
@@ -551,7 +556,10 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64) {
         };
         u.shown += SHOWN_WEIGHT * (efficiency - u.shown);
     }
-    let mut work = std::mem::take(&mut u.work);
+    // The active partners, as in this month's dynamics (the work buffers
+    // are shared by the partnerships).
+    work.ids.clear();
+    work.ids.extend((0..u.n()).filter(|&i| u.active[i]));
     // 8. Satisfaction and exits.
     satisfaction(p, u, &work.ids, &mut work.values, &mut work.satisfaction);
     let hazard_scale = if u.phase == Phase::Negotiate {
@@ -576,7 +584,6 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, t: u32, link: f64) {
     {
         review(p, u, &work.satisfaction, t);
     }
-    u.work = work;
     // 10. Phase transitions; the hand-overs delay the start of delivery.
     let in_phase = f64::from(t + 1 - u.phase_start);
     match u.phase {
