@@ -425,57 +425,66 @@ mod avx2 {
     }
 }
 
+/// What the second pass reads: the active partners, their levels and
+/// views, and the first pass's column-major trust and contact.
+pub(super) struct Columns<'a> {
+    pub np: usize,
+    pub ids: &'a [usize],
+    pub level: &'a [usize],
+    pub view: &'a [f64],
+    pub trust: &'a [f64],
+    pub contact: &'a [f64],
+}
+
+impl Columns<'_> {
+    /// Rows worth summing: those up to the last active partner, rounded up
+    /// to whole vectors (the rows past it would only collect sums nobody
+    /// reads).
+    fn rows(&self) -> usize {
+        self.ids
+            .last()
+            .map_or(0, |&i| (i + 1).div_ceil(4) * 4)
+            .min(self.np)
+    }
+}
+
 /// The second pass: each active partner's sums over the others, Σ τ,
 /// Σ m·τ, Σ m·τ·x and Σ τ by the other's level, into `sums` (seven rows of
 /// `np`: τ, m·τ, m·τ·x, then the four levels).
-pub(super) fn second_pass(
-    np: usize,
-    ids: &[usize],
-    level: &[usize],
-    view: &[f64],
-    trust: &[f64],
-    contact: &[f64],
-    sums: &mut [f64],
-) {
+pub(super) fn second_pass(c: &Columns, sums: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is available (checked just above).
-            return unsafe { second_pass_avx2(np, ids, level, view, trust, contact, sums) };
+            return unsafe { second_pass_avx2(c, sums) };
         }
     }
-    second_pass_portable(np, ids, level, view, trust, contact, sums);
+    second_pass_portable(c, sums);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn second_pass_avx2(
-    np: usize,
-    ids: &[usize],
-    level: &[usize],
-    view: &[f64],
-    trust: &[f64],
-    contact: &[f64],
-    sums: &mut [f64],
-) {
+unsafe fn second_pass_avx2(c: &Columns, sums: &mut [f64]) {
     use std::arch::x86_64::*;
+    let np = c.np;
     let sums = &mut sums[..7 * np];
     sums.fill(0.0);
-    let rows = ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
-    assert!(np.is_multiple_of(4) && trust.len() >= np * np && contact.len() >= np * np);
+    let rows = c.rows();
+    assert!(np.is_multiple_of(4) && c.trust.len() >= np * np && c.contact.len() >= np * np);
     assert!(
-        ids.iter()
-            .all(|&j| j < np && j < level.len() && j < view.len())
+        c.ids
+            .iter()
+            .all(|&j| j < np && j < c.level.len() && j < c.view.len())
     );
     let s = sums.as_mut_ptr();
-    for &j in ids {
+    for &j in c.ids {
         // SAFETY: j < np and rows ≤ np, a multiple of four, so every column
         // read lies in the np² long scratch and every sum in its np long row
         // (the level row is `level & 3`, one of the four level rows).
         unsafe {
-            let lvl = *level.get_unchecked(j) & 3;
-            let x = _mm256_set1_pd(*view.get_unchecked(j));
-            let (tcol, mcol) = (trust.as_ptr().add(j * np), contact.as_ptr().add(j * np));
+            let lvl = *c.level.get_unchecked(j) & 3;
+            let x = _mm256_set1_pd(*c.view.get_unchecked(j));
+            let (tcol, mcol) = (c.trust.as_ptr().add(j * np), c.contact.as_ptr().add(j * np));
             let lev = s.add((3 + lvl) * np);
             let mut r = 0;
             while r < rows {
@@ -498,37 +507,27 @@ unsafe fn second_pass_avx2(
     }
 }
 
-#[inline(always)]
-fn second_pass_portable(
-    np: usize,
-    ids: &[usize],
-    level: &[usize],
-    view: &[f64],
-    trust: &[f64],
-    contact: &[f64],
-    sums: &mut [f64],
-) {
+fn second_pass_portable(c: &Columns, sums: &mut [f64]) {
+    let np = c.np;
     let sums = &mut sums[..7 * np];
     sums.fill(0.0);
     let (row_tau, rest) = sums.split_at_mut(np);
     let (row_weight, rest) = rest.split_at_mut(np);
     let (row_weighted, row_level) = rest.split_at_mut(np);
-    // Rows past the last active partner (rounded up to whole vectors) would
-    // only collect sums nobody reads.
-    let rows = ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
+    let rows = c.rows();
     let (row_tau, row_weight, row_weighted) = (
         &mut row_tau[..rows],
         &mut row_weight[..rows],
         &mut row_weighted[..rows],
     );
-    for &j in ids {
+    for &j in c.ids {
         let (tau_col, m_col) = (
-            &trust[j * np..j * np + rows],
-            &contact[j * np..j * np + rows],
+            &c.trust[j * np..j * np + rows],
+            &c.contact[j * np..j * np + rows],
         );
-        let lvl = level[j] & 3;
+        let lvl = c.level[j] & 3;
         let level_row = &mut row_level[lvl * np..lvl * np + rows];
-        let x = view[j];
+        let x = c.view[j];
         for ((((tau, lev), weight), weighted), (&t, &m)) in row_tau
             .iter_mut()
             .zip(level_row.iter_mut())
@@ -792,26 +791,18 @@ mod tests {
                 }
                 // The second pass, every path against the portable one.
                 let np = c.np;
+                let columns = Columns {
+                    np,
+                    ids: &c.ids,
+                    level: &c.level,
+                    view: &c.view,
+                    trust: &scalar.trust,
+                    contact: &scalar.contact,
+                };
                 let mut portable = vec![f64::NAN; 7 * np];
-                second_pass_portable(
-                    np,
-                    &c.ids,
-                    &c.level,
-                    &c.view,
-                    &scalar.trust,
-                    &scalar.contact,
-                    &mut portable,
-                );
+                second_pass_portable(&columns, &mut portable);
                 let mut fast = vec![f64::NAN; 7 * np];
-                second_pass(
-                    np,
-                    &c.ids,
-                    &c.level,
-                    &c.view,
-                    &scalar.trust,
-                    &scalar.contact,
-                    &mut fast,
-                );
+                second_pass(&columns, &mut fast);
                 for &i in &c.ids {
                     let mut tau = 0.0;
                     for &j in c.ids.iter().filter(|&&j| j != i) {

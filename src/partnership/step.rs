@@ -19,7 +19,7 @@ use super::model::{
     GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
     Work, evidence_slots,
 };
-use super::pairs::{PairArrays, PairConsts, first_pass, second_pass};
+use super::pairs::{Columns, PairArrays, PairConsts, first_pass, second_pass};
 use super::params::{GovernanceParams, Sector};
 use crate::governance::PolicyDomain;
 use rand::Rng;
@@ -396,12 +396,14 @@ fn dynamics(
     );
     let (coop, mut horizontal, tmin) = (totals.coop, totals.horizontal, totals.tmin);
     second_pass(
-        np,
-        ids,
-        &u.level,
-        &u.view,
-        &work.trust,
-        &work.contact,
+        &Columns {
+            np,
+            ids,
+            level: &u.level,
+            view: &u.view,
+            trust: &work.trust,
+            contact: &work.contact,
+        },
         &mut work.sums,
     );
     // Then partner by partner: its observed trust and its Friedkin–Johnsen
