@@ -144,6 +144,20 @@ pub fn needs_loss(
     loss_at(p, x, places.needs()[place])
 }
 
+/// `GovernanceModel::fit` of a locality whose ideal is `need`, from the
+/// conceiver's and the manager's targets for it (the monthly step keeps
+/// them for the run).
+pub(super) fn fit_from_targets(
+    p: &GovernanceParams,
+    [c, m]: [f64; 2],
+    need: f64,
+    level_trust: f64,
+    connect: f64,
+    coverage: f64,
+) -> f64 {
+    coverage / (1.0 + loss_at(p, provision(p, c, m, level_trust, connect), need))
+}
+
 /// [`needs_loss`] of provision `x` for a locality whose ideal is `need`.
 pub(super) fn loss_at(p: &GovernanceParams, x: f64, need: f64) -> f64 {
     (x - need).powi(2) + p.local_error * p.assignment.conceive.locality()

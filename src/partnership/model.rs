@@ -3,7 +3,7 @@
 //! assignment. Monthly steps; every rule is written out in `docs/model.md`
 //! and the code follows the same order and symbols.
 
-use super::functions::{connect, needs_loss};
+use super::functions::{connect, fit_from_targets};
 use super::pairs;
 use super::params::{GovernanceParams, Sector};
 use super::places::{Places, gini, spread_benefits};
@@ -319,7 +319,7 @@ impl GovernanceModel {
     }
 
     /// Fit of locality `place` to its needs: `1/(1 + loss_p) · coverage`,
-    /// with the quadratic needs loss of [`needs_loss`] (Oates 1972) and the
+    /// with the quadratic needs loss of [`needs_loss`](super::needs_loss) (Oates 1972) and the
     /// domain coverage of the partnership serving it ([`domain_coverage`](super::domain_coverage)).
     pub fn fit(
         p: &GovernanceParams,
@@ -329,7 +329,13 @@ impl GovernanceModel {
         connect: f64,
         coverage: f64,
     ) -> f64 {
-        coverage / (1.0 + needs_loss(p, places, place, level_trust, connect))
+        let a = p.assignment;
+        let targets = [
+            places.conceived_target(place, a.conceive, p.spillover),
+            places.conceived_target(place, a.manage, p.spillover),
+        ];
+        let need = places.needs()[place];
+        fit_from_targets(p, targets, need, level_trust, connect, coverage)
     }
 }
 

@@ -12,8 +12,8 @@
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
-    connect, domain_coverage, handover_cost, handover_delay, handovers, innovation, integration,
-    loss_at, ownership, provision, reach, running_cost, silo_factor,
+    connect, domain_coverage, fit_from_targets, handover_cost, handover_delay, handovers,
+    innovation, integration, ownership, reach, running_cost, silo_factor,
 };
 use super::model::{
     GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
@@ -207,9 +207,15 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
             u.month.level_trust
         };
         // GovernanceModel::fit, with the run's targets worked out once.
-        let [c, m] = st.targets[place];
-        let x = provision(p, c, m, level_trust, link);
-        let fit = u.month.coverage / (1.0 + loss_at(p, x, st.places.needs()[place]));
+        let need = st.places.needs()[place];
+        let fit = fit_from_targets(
+            p,
+            st.targets[place],
+            need,
+            level_trust,
+            link,
+            u.month.coverage,
+        );
         st.fit[place] = fit;
         let delivery = u.month.kept_capacity * p.productivity * fit * reach;
         u.month.delivery += delivery / per_unit as f64;

@@ -400,7 +400,8 @@ impl Scenario {
         let uncertain = self.uncertain_paths();
         self.configs
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(k, c)| {
                 let spec = Arc::new(c.spec.clone());
                 let paths = c.spec.param_paths();
                 let picks: Vec<Option<usize>> = uncertain
@@ -411,19 +412,10 @@ impl Scenario {
                 let recorded = Arc::clone(&spec);
                 // Without uncertain parameters every run has the same
                 // parameters and draws nothing: work them out once.
-                let mut any_uncertain = false;
-                c.spec.clone().for_each_param(&mut |slot| {
-                    any_uncertain |= matches!(&*slot.param, Param::Dist(_));
+                let fixed = (self.uncertain_count(k) == 0).then(|| {
+                    let (fixed, values) = draw(&spec, &mut rng_from_seed(0));
+                    (GovernanceParams::from_spec(&fixed), values)
                 });
-                let fixed = if any_uncertain {
-                    None
-                } else {
-                    let mut unused = rng_from_seed(0);
-                    Some((
-                        sample_params(&spec, &mut unused),
-                        draw(&spec, &mut unused).1,
-                    ))
-                };
                 let fixed_values = fixed.as_ref().map(|(_, values)| values.clone());
                 Configuration::new(c.name.clone(), move |rng: &mut SimRng| match &fixed {
                     Some((params, _)) => params.clone(),
