@@ -52,6 +52,23 @@ pub fn open_regular(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     Ok((file, meta))
 }
 
+/// Reads the whole of `path`, of any size (a results table), refusing
+/// anything that is not a regular file without waiting on it, as
+/// [`open_regular`] does.
+pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    let (mut file, meta) = open_regular(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_regular`] as text: invalid UTF-8 is an error of kind
+/// `InvalidData`, as with `std::fs::read_to_string`.
+pub fn read_regular_to_string(path: &Path) -> io::Result<String> {
+    String::from_utf8(read_regular(path)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+}
+
 fn too_large(len: u64, limit: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
@@ -105,6 +122,8 @@ mod tests {
         let p = dir.path().join("a.toml");
         std::fs::write(&p, "x = 1\n").unwrap();
         assert_eq!(read_input(&p, 6).unwrap(), b"x = 1\n");
+        assert_eq!(read_regular(&p).unwrap(), b"x = 1\n");
+        assert_eq!(read_regular_to_string(&p).unwrap(), "x = 1\n");
         let e = read_input(&p, 5).unwrap_err().to_string();
         assert!(e.contains("over the limit of 5 bytes"), "{e}");
         let e = read_input(dir.path(), 5).unwrap_err().to_string();
@@ -127,5 +146,11 @@ mod tests {
         assert!(e.contains("a device, not a regular file"), "{e}");
         let e = open_regular(&fifo).unwrap_err().to_string();
         assert!(e.contains("a FIFO (named pipe), not a regular file"), "{e}");
+        let e = read_regular(&fifo).unwrap_err().to_string();
+        assert!(e.contains("a FIFO (named pipe), not a regular file"), "{e}");
+        let e = read_regular_to_string(Path::new("/dev/zero"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a device, not a regular file"), "{e}");
     }
 }

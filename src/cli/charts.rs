@@ -38,7 +38,7 @@ pub fn draw(
     };
     let charts = dir.join("charts");
     let record_path = charts.join(RECORD);
-    let mut record: BTreeSet<String> = fs::read_to_string(&record_path)
+    let mut record: BTreeSet<String> = mlgov::input::read_regular_to_string(&record_path)
         .unwrap_or_default()
         .lines()
         .map(str::to_string)

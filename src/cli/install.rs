@@ -24,6 +24,10 @@ pub struct ManArgs {
     /// folder (created if needed) instead of printing `mlgov.1`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// With `--out`: replace files of the same names that mlgov did not
+    /// write.
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 /// Prints the completion script of `shell` for `cmd` on stdout.
@@ -70,6 +74,17 @@ pub fn man(args: ManArgs, cmd: clap::Command) -> anyhow::Result<ExitCode> {
     }
     std::fs::create_dir_all(&dir)
         .map_err(|e| anyhow::anyhow!("cannot create folder {}: {e}", dir.display()))?;
+    // A page is mlgov's if its title line names mlgov; nothing is written
+    // while a file of the user's is in the way.
+    let redo = format!("mlgov man --out {}", dir.display());
+    for (name, _) in &pages {
+        super::refuse_foreign(
+            &dir.join(name),
+            args.force,
+            |head| head.windows(9).any(|w| w == b".TH mlgov"),
+            &redo,
+        )?;
+    }
     for (name, text) in &pages {
         let path = dir.join(name);
         write_atomic(&path, text)

@@ -74,6 +74,42 @@ pub fn lock_dir(dir: &Path) -> anyhow::Result<DirLock> {
     Ok(DirLock::acquire(dir)?)
 }
 
+/// Refuses (exit status 2) to replace `path` when it exists and was not
+/// written by mlgov, unless `force`: `ours` is given the file's first 4 KiB
+/// and says whether mlgov wrote it. `redo` is the command that replaces it
+/// anyway (`--force` appended). Anything but a regular file in the way is
+/// refused even with `--force`.
+pub fn refuse_foreign(
+    path: &Path,
+    force: bool,
+    ours: impl Fn(&[u8]) -> bool,
+    redo: &str,
+) -> anyhow::Result<()> {
+    use std::io::Read;
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    let (file, _) = mlgov::input::open_regular(path).map_err(|e| {
+        usage(format!(
+            "{} is in the way: {e}; move it away first",
+            path.display()
+        ))
+    })?;
+    if force {
+        return Ok(());
+    }
+    let mut head = Vec::new();
+    file.take(4096).read_to_end(&mut head)?;
+    if ours(&head) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "{} already exists and was not written by mlgov; nothing was written: move it away, \
+         or add --force (`{redo} --force`) to replace it",
+        path.display()
+    )))
+}
+
 /// A mistake in the command's arguments found after parsing (a value out of
 /// range, an unknown method): the command exits with status 2, as for the
 /// argument parser's own errors. Other failures exit with 1.

@@ -17,6 +17,9 @@ pub struct ReportArgs {
     /// hash match the manifest's identity).
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Replace `DIR/report.html` even if mlgov did not write it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `mlgov report`.
@@ -44,20 +47,27 @@ pub fn execute(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 )));
             }
             Some(
-                std::fs::read_to_string(path)
+                mlgov::input::read_regular_to_string(path)
                     .with_context(|| format!("cannot read {}", path.display()))?,
             )
         }
         None => None,
     };
-    let path = write(&args.dir, scenario_text.as_deref())?;
+    let path = write(&args.dir, scenario_text.as_deref(), args.force)?;
     say!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `DIR/report.html` while holding the directory's lock.
-pub fn write(dir: &Path, scenario_text: Option<&str>) -> anyhow::Result<PathBuf> {
+/// Writes `DIR/report.html` while holding the directory's lock, refusing
+/// to replace a `report.html` that mlgov did not write unless `force`.
+pub fn write(dir: &Path, scenario_text: Option<&str>, force: bool) -> anyhow::Result<PathBuf> {
     let _lock = super::lock_dir(dir)?;
+    super::refuse_foreign(
+        &dir.join(mlgov::report::REPORT_FILE),
+        force,
+        mlgov::report::written_by_mlgov,
+        &format!("mlgov report {}", dir.display()),
+    )?;
     mlgov::report::write_report(dir, scenario_text)
         .with_context(|| format!("cannot write the report of {}", dir.display()))
 }
@@ -65,7 +75,7 @@ pub fn write(dir: &Path, scenario_text: Option<&str>) -> anyhow::Result<PathBuf>
 /// The `identity` field of `DIR/manifest.json`.
 fn manifest_identity(dir: &Path) -> anyhow::Result<Option<String>> {
     let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path)
+    let text = mlgov::input::read_regular_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{}: invalid JSON", path.display()))?;

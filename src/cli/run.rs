@@ -185,7 +185,9 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
     if !args.no_plots {
         draw_charts(&args.out)?;
         // The scenario file quoted in the report is the one just run.
-        let text = std::fs::read_to_string(&args.scenario).ok();
+        let text = mlgov::input::read_input(&args.scenario, mlgov::input::MAX_INPUT_BYTES)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
         write_report(&args.out, text.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
@@ -193,7 +195,7 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
 
 /// Writes `DIR/report.html` and says so.
 fn write_report(dir: &std::path::Path, scenario_text: Option<&str>) -> anyhow::Result<()> {
-    let path = super::report::write(dir, scenario_text)?;
+    let path = super::report::write(dir, scenario_text, false)?;
     say!("wrote {}", path.display());
     Ok(())
 }

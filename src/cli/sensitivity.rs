@@ -51,6 +51,10 @@ pub struct SensitivityArgs {
     /// replications × months) than this.
     #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_RUN_MONTHS)]
     pub max_run_months: u64,
+    /// Replace `sensitivity.csv`, `sensitivity.json` and the charts in
+    /// `--out` even if mlgov did not write them.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Default `--max-evaluations`: 10^6 design points (the design alone is then
@@ -186,6 +190,20 @@ where
         evaluations as u128 * u128::from(replications)
     );
     let _lock = super::lock_dir(&args.out)?;
+    // Files of the user's in the way are refused before the analysis runs.
+    let redo = format!("mlgov sensitivity {scenario} ... --out {}", args.out.display());
+    super::refuse_foreign(
+        &args.out.join(mlgov::sensitivity::SENSITIVITY_CSV),
+        args.force,
+        |head| head.starts_with(b"method,metric,parameter,"),
+        &redo,
+    )?;
+    super::refuse_foreign(
+        &args.out.join(mlgov::report::SensitivityAbout::FILE),
+        args.force,
+        |head| head.windows(15).any(|w| w == b"\"mlgov_version\""),
+        &redo,
+    )?;
     let bar = progress_bar(evaluations as u64);
     let result = analyse_model(model, space, &settings, &|| bar.inc(1))
         .with_context(|| format!("{method} analysis of {scenario} failed"))?;
@@ -209,7 +227,7 @@ where
     mlgov::report::write_atomic(&about_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", about_path.display()))?;
 
-    let charts = super::charts::draw(&args.out, false, |opts| {
+    let charts = super::charts::draw(&args.out, args.force, |opts| {
         mlgov::report::render_sensitivity(&args.out, opts)
     })
     .with_context(|| format!("drawing the sensitivity chart in {}", args.out.display()))?;
@@ -301,6 +319,7 @@ mod tests {
             out,
             max_evaluations: DEFAULT_MAX_EVALUATIONS,
             max_run_months: mlgov::experiment::DEFAULT_MAX_RUN_MONTHS,
+            force: false,
         }
     }
 

@@ -31,7 +31,7 @@ pub fn execute(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };
-            let text = std::fs::read_to_string(path)?;
+            let text = mlgov::input::read_regular_to_string(path)?;
             match Explorer::new(Some((&text, &scenario.file))) {
                 Ok(e) => e,
                 Err(e) => {

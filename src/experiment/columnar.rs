@@ -193,7 +193,8 @@ pub(crate) fn write_parquet(dir: &Path, info: &Info) -> Result<(), ExperimentErr
         {
             continue;
         }
-        let file = fs::File::open(&source).map_err(ExperimentError::io(&source, "open"))?;
+        let (file, _) =
+            crate::input::open_regular(&source).map_err(ExperimentError::io(&source, "open"))?;
         let reader: Box<dyn Read> = if csv_name == RUN_TRAJECTORIES {
             Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
                 file,
@@ -213,7 +214,8 @@ fn numeric_inputs(path: &Path, info: &Info) -> Result<Vec<bool>, ExperimentError
     if numeric.is_empty() {
         return Ok(numeric);
     }
-    let mut reader = csv::Reader::from_path(path).map_err(ExperimentError::csv(path))?;
+    let (file, _) = crate::input::open_regular(path).map_err(ExperimentError::io(path, "open"))?;
+    let mut reader = csv::Reader::from_reader(file);
     let mut record = csv::StringRecord::new();
     let first = RUN_COLUMNS.len();
     while reader

@@ -41,7 +41,9 @@ impl RunValues {
             path: path.clone(),
             problem,
         };
-        let mut reader = csv::Reader::from_path(&path).map_err(ExperimentError::csv(&path))?;
+        let (file, _) =
+            crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
+        let mut reader = csv::Reader::from_reader(file);
         let nm = info.final_metrics.len();
         let header = reader.headers().map_err(ExperimentError::csv(&path))?;
         let ni = info.inputs.len();

@@ -99,7 +99,7 @@ mod imp {
                 return match err.raw_os_error() {
                     Some(libc::EWOULDBLOCK) => Err(ExperimentError::Locked {
                         dir: dir.to_path_buf(),
-                        holder: read_pid(&mut file),
+                        holder: holder_pid(&mut file),
                     }),
                     Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => {
                         let problem = format!(
@@ -140,6 +140,32 @@ mod imp {
             dir: dir.to_path_buf(),
             holder: None,
         })
+    }
+
+    /// The PID of the process holding the lock. The holder writes it just
+    /// after locking, so a writer refused in between reads an empty file (or
+    /// the PID of a dead process that left the file): wait up to 0.5 s for a
+    /// live process's PID to appear.
+    fn holder_pid(file: &mut File) -> Option<u32> {
+        let mut pid = None;
+        for _ in 0..50 {
+            pid = read_pid(file);
+            if pid.is_some_and(alive) {
+                return pid;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        pid
+    }
+
+    fn alive(pid: u32) -> bool {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists.
+        pid > 0
+            && (unsafe { libc::kill(pid, 0) } == 0
+                || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
     }
 
     fn read_pid(file: &mut File) -> Option<u32> {
@@ -199,6 +225,39 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(pid, std::process::id());
+    }
+
+    #[test]
+    fn a_refused_writer_waits_for_the_holders_pid() {
+        use std::io::Write;
+        use std::os::unix::io::AsRawFd;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        // A holder caught between locking and writing its PID, over a file
+        // left by a dead process.
+        fs::write(dir.join(LOCK_FILE), "4194303\n").unwrap();
+        let mut held = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(dir.join(LOCK_FILE))
+            .unwrap();
+        // SAFETY: flock on a file descriptor we own.
+        assert_eq!(
+            unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        let writer = std::thread::spawn({
+            let dir = dir.to_path_buf();
+            move || DirLock::acquire(&dir).unwrap_err().to_string()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        held.set_len(0).unwrap();
+        writeln!(held, "{}", std::process::id()).unwrap();
+        let msg = writer.join().unwrap();
+        assert!(
+            msg.contains(&format!("PID {}", std::process::id())),
+            "{msg}"
+        );
     }
 
     #[test]

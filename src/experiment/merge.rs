@@ -186,7 +186,8 @@ fn concatenate(
         let (dir, shard, state) = &shards[i];
         let (len, shard_hash) = recorded(state);
         let src_path = dir.join(name);
-        let mut src = fs::File::open(&src_path).map_err(ExperimentError::io(&src_path, "open"))?;
+        let (mut src, _) = crate::input::open_regular(&src_path)
+            .map_err(ExperimentError::io(&src_path, "open"))?;
         let mut head = vec![0u8; header.len()];
         let bad = || {
             ExperimentError::Merge(format!(

@@ -322,6 +322,10 @@ fn clear_unstarted(dir: &Path) -> Result<(), ExperimentError> {
 /// runs that were in flight when the process stopped).
 fn reconcile_runs(dir: &Path, state: &State, info: &Info) -> Result<(), ExperimentError> {
     let path = dir.join(RUNS);
+    // A FIFO or device in its place is refused, not waited on.
+    if path.exists() {
+        crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
+    }
     let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let header = output::runs_header(info).map_err(ExperimentError::csv(&path))?;
     if len < state.runs_len && state.runs_len == header.len() as u64 {
@@ -345,6 +349,10 @@ fn reconcile_runs(dir: &Path, state: &State, info: &Info) -> Result<(), Experime
 /// replications in flight when the process stopped).
 fn reconcile_trajectories(dir: &Path, state: &State, info: &Info) -> Result<(), ExperimentError> {
     let path = dir.join(RUN_TRAJECTORIES);
+    // A FIFO or device in its place is refused, not waited on.
+    if path.exists() {
+        crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
+    }
     let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let header = output::run_trajectories_header(info).map_err(ExperimentError::csv(&path))?;
     if len < state.traj_len && state.traj_len == header.len() as u64 {
@@ -361,7 +369,7 @@ fn reconcile_trajectories(dir: &Path, state: &State, info: &Info) -> Result<(), 
             state.traj_len
         )));
     }
-    let file = fs::File::open(&path).map_err(ExperimentError::io(&path, "open"))?;
+    let (file, _) = crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
     let mut reader = std::io::Read::take(std::io::BufReader::new(file), state.traj_len);
     let mut buf = vec![0u8; 1 << 16];
     let mut hash = FNV_OFFSET;

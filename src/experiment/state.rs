@@ -294,7 +294,7 @@ impl State {
     /// Reads the state file of `dir`; `Ok(None)` if there is none.
     pub fn load(dir: &Path) -> Result<Option<State>, ExperimentError> {
         let path = state_path(dir);
-        let bytes = match fs::read(&path) {
+        let bytes = match crate::input::read_regular(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(ExperimentError::io(&path, "read")(e)),

@@ -16,7 +16,6 @@ use super::ExperimentError;
 use super::output::{RUNS, runs_header};
 use super::state::{FNV_OFFSET, State, fnv1a_continue};
 use crate::sim::{run_seed, seed_text};
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -45,7 +44,7 @@ pub(crate) fn verify_runs(dir: &Path, state: &State) -> Result<(), ExperimentErr
         line,
         problem,
     };
-    let file = File::open(&path).map_err(ExperimentError::io(&path, "open"))?;
+    let (file, _) = crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
     let len = file
         .metadata()
         .map_err(ExperimentError::io(&path, "read"))?

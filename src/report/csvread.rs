@@ -85,7 +85,7 @@ pub(crate) fn read_csv(
     required: &[&str],
     mut each: impl FnMut(&Row<'_>) -> Result<(), ReportError>,
 ) -> Result<usize, ReportError> {
-    let bytes = std::fs::read(path).map_err(|e| ReportError::io(path, e))?;
+    let bytes = crate::input::read_regular(path).map_err(|e| ReportError::io(path, e))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -30,6 +30,26 @@ pub fn write_report(dir: &Path, scenario_text: Option<&str>) -> Result<PathBuf, 
     Ok(path)
 }
 
+/// Whether `head`, the start of a `report.html`, is a report mlgov wrote:
+/// it names mlgov as its generator, or (reports of mlgov 0.1.0 before the
+/// generator was named) starts as those reports do.
+///
+/// ```
+/// assert!(mlgov::report::written_by_mlgov(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"generator\" content=\"mlgov\">\n"));
+/// assert!(!mlgov::report::written_by_mlgov(b"<html><body>My notes</body></html>"));
+/// ```
+pub fn written_by_mlgov(head: &[u8]) -> bool {
+    const OLD: &[u8] = b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Results";
+    let head = &head[..head.len().min(1024)];
+    head.starts_with(OLD)
+        || head
+            .windows(GENERATOR.len())
+            .any(|w| w == GENERATOR.as_bytes())
+}
+
+const GENERATOR: &str = "<meta name=\"generator\" content=\"mlgov\">";
+
 /// The report of the results directory `dir` as a string (see
 /// [`write_report`]).
 pub fn report_html(dir: &Path, scenario_text: Option<&str>) -> Result<String, ReportError> {
@@ -44,7 +64,7 @@ pub fn report_html(dir: &Path, scenario_text: Option<&str>) -> Result<String, Re
     };
     let raw_manifest: serde_json::Value = {
         let path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| ReportError::io(&path, e))?;
+        let text = crate::input::read_regular_to_string(&path).map_err(|e| ReportError::io(&path, e))?;
         serde_json::from_str(&text).map_err(|e| ReportError::BadFile {
             path: path.clone(),
             message: format!("line {}: invalid JSON: {e}", e.line()),
@@ -158,7 +178,7 @@ impl Page<'_> {
             h,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+             <meta name=\"generator\" content=\"mlgov\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
             esc(&title),
             esc(&title)
         );

@@ -56,7 +56,7 @@ pub use data::{
 };
 pub use discovery::{discovery_box, discovery_tradeoff};
 pub use error::ReportError;
-pub use html::{REPORT_FILE, report_html, write_report};
+pub use html::{REPORT_FILE, report_html, write_report, written_by_mlgov};
 pub use layout::{TextBox, layout_problems, text_boxes};
 pub use render::RenderedChart;
 
