@@ -65,8 +65,12 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
 /// [`read_regular`] as text: invalid UTF-8 is an error of kind
 /// `InvalidData`, as with `std::fs::read_to_string`.
 pub fn read_regular_to_string(path: &Path) -> io::Result<String> {
-    String::from_utf8(read_regular(path)?)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+    String::from_utf8(read_regular(path)?).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 fn too_large(len: u64, limit: u64) -> io::Error {

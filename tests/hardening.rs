@@ -691,3 +691,204 @@ fn charts_do_not_replace_the_users_files() {
     );
     run_ok(&["plot", s(&dir)]);
 }
+
+/// Runs mlgov, failing the test (and killing it) if it has not finished
+/// within 30 s: a command waiting on a FIFO never would.
+fn mlgov_within(args: &[&str]) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_mlgov"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mlgov");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("{args:?} did not finish in 30 s (waiting on a FIFO?)");
+        }
+    }
+}
+
+/// Guarantee 5: a FIFO in place of a file of a results directory is refused
+/// at once (naming it) by every command that reads the directory, never
+/// waited on.
+#[cfg(unix)]
+#[test]
+fn results_files_that_are_not_regular_files_are_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let one = root.path().join("one");
+    let two = root.path().join("two");
+    run_ok(&[
+        "run",
+        s(&sc),
+        "--out",
+        s(&one),
+        "--shard",
+        "1/2",
+        "--save-trajectories",
+        "--quiet",
+    ]);
+    run_ok(&[
+        "run",
+        s(&sc),
+        "--out",
+        s(&two),
+        "--shard",
+        "2/2",
+        "--save-trajectories",
+        "--quiet",
+    ]);
+    let resume = |dir: &Path| -> Vec<String> {
+        [
+            "run",
+            s(&sc),
+            "--out",
+            s(dir),
+            "--shard",
+            "1/2",
+            "--save-trajectories",
+            "--resume",
+            "--no-plots",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    };
+    let merged = root.path().join("merged");
+    let _ = fs::remove_dir_all(&merged);
+    let cases: Vec<(&str, Vec<Vec<String>>)> = vec![
+        ("runs.csv", vec![resume(&one)]),
+        ("run_trajectories.csv.gz", vec![resume(&one)]),
+        (".mlgov/state.bin", vec![resume(&one)]),
+        (
+            "summary.csv",
+            vec![
+                vec!["plot".into(), s(&one).into()],
+                vec!["report".into(), s(&one).into()],
+            ],
+        ),
+        (
+            "manifest.json",
+            vec![
+                vec!["plot".into(), s(&one).into()],
+                vec!["report".into(), s(&one).into()],
+            ],
+        ),
+    ];
+    let merge: Vec<String> = ["merge", s(&one), s(&two), "--out", s(&merged)]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    for (name, mut commands) in cases {
+        if name != "summary.csv" && name != "manifest.json" {
+            commands.push(merge.clone());
+        }
+        let path = one.join(name);
+        let kept = root.path().join("kept");
+        fs::rename(&path, &kept).unwrap();
+        let c = std::ffi::CString::new(s(&path)).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        for args in commands {
+            // A merge that failed half-way leaves its output folder.
+            let _ = fs::remove_dir_all(&merged);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = mlgov_within(&args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{name}: {args:?}: {err}");
+            assert!(
+                err.contains(&path.display().to_string())
+                    && err.contains("a FIFO (named pipe), not a regular file"),
+                "{name}: {args:?}: {err}"
+            );
+        }
+        fs::remove_file(&path).unwrap();
+        fs::rename(&kept, &path).unwrap();
+    }
+    let _ = fs::remove_dir_all(&merged);
+    run_ok(&["merge", s(&one), s(&two), "--out", s(&merged), "--quiet"]);
+    // A second merge into it is refused with the command that clears it
+    // (merge has no --resume).
+    let out = mlgov(&["merge", s(&one), s(&two), "--out", s(&merged)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("rm -r {}", merged.display())) && !err.contains("--resume"),
+        "{err}"
+    );
+}
+
+/// Guarantee 5: `report`, `sensitivity` and `man --out` never replace a file
+/// that mlgov did not write unless `--force`; their own files they replace.
+#[test]
+fn reports_sensitivity_and_man_pages_do_not_replace_the_users_files() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let dir = root.path().join("out");
+    run_ok(&["run", s(&sc), "--out", s(&dir), "--quiet"]);
+    // The run's own report is redrawn without --force.
+    run_ok(&["report", s(&dir), "--quiet"]);
+    let refused = |args: &[&str], file: &Path| {
+        fs::write(file, "the user's file").unwrap();
+        let out = mlgov(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "{} already exists and was not written by mlgov",
+                file.display()
+            )) && err.contains("--force"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(fs::read_to_string(file).unwrap(), "the user's file");
+        let mut forced = args.to_vec();
+        forced.push("--force");
+        run_ok(&forced);
+        assert_ne!(fs::read_to_string(file).unwrap(), "the user's file");
+        // Now mlgov's own: replaced without --force.
+        run_ok(args);
+    };
+    refused(&["report", s(&dir), "--quiet"], &dir.join("report.html"));
+    // A run into a folder holding the user's report.html keeps it.
+    let other = root.path().join("other");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(other.join("report.html"), "the user's file").unwrap();
+    let out = mlgov(&["run", s(&sc), "--out", s(&other), "--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        fs::read_to_string(other.join("report.html")).unwrap(),
+        "the user's file"
+    );
+
+    let sens = root.path().join("sens");
+    fs::create_dir_all(&sens).unwrap();
+    let args = [
+        "sensitivity",
+        s(&sc),
+        "--method",
+        "morris",
+        "--samples",
+        "2",
+        "--replications",
+        "2",
+        "--out",
+        s(&sens),
+        "--quiet",
+    ];
+    refused(&args, &sens.join("sensitivity.csv"));
+    refused(&args, &sens.join("sensitivity.json"));
+
+    let man = root.path().join("man");
+    fs::create_dir_all(&man).unwrap();
+    refused(
+        &["man", "--out", s(&man), "--quiet"],
+        &man.join("mlgov-run.1"),
+    );
+}

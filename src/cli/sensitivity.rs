@@ -191,7 +191,10 @@ where
     );
     let _lock = super::lock_dir(&args.out)?;
     // Files of the user's in the way are refused before the analysis runs.
-    let redo = format!("mlgov sensitivity {scenario} ... --out {}", args.out.display());
+    let redo = format!(
+        "mlgov sensitivity {scenario} ... --out {}",
+        args.out.display()
+    );
     super::refuse_foreign(
         &args.out.join(mlgov::sensitivity::SENSITIVITY_CSV),
         args.force,

@@ -369,7 +369,8 @@ fn reconcile_trajectories(dir: &Path, state: &State, info: &Info) -> Result<(), 
             state.traj_len
         )));
     }
-    let (file, _) = crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
+    let (file, _) =
+        crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
     let mut reader = std::io::Read::take(std::io::BufReader::new(file), state.traj_len);
     let mut buf = vec![0u8; 1 << 16];
     let mut hash = FNV_OFFSET;

@@ -44,7 +44,8 @@ pub(crate) fn verify_runs(dir: &Path, state: &State) -> Result<(), ExperimentErr
         line,
         problem,
     };
-    let (file, _) = crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
+    let (file, _) =
+        crate::input::open_regular(&path).map_err(ExperimentError::io(&path, "open"))?;
     let len = file
         .metadata()
         .map_err(ExperimentError::io(&path, "read"))?

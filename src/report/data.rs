@@ -51,7 +51,8 @@ pub struct Manifest {
 impl Manifest {
     /// Reads and checks `manifest.json`.
     pub fn load(path: &Path) -> Result<Self, ReportError> {
-        let text = crate::input::read_regular_to_string(path).map_err(|e| ReportError::io(path, e))?;
+        let text =
+            crate::input::read_regular_to_string(path).map_err(|e| ReportError::io(path, e))?;
         let bad = |message: String| ReportError::BadFile {
             path: path.to_path_buf(),
             message,
@@ -553,7 +554,8 @@ impl Sensitivity {
         }
         let about = path.with_file_name(SensitivityAbout::FILE);
         if about.exists() {
-            let text = crate::input::read_regular_to_string(&about).map_err(|e| ReportError::io(&about, e))?;
+            let text = crate::input::read_regular_to_string(&about)
+                .map_err(|e| ReportError::io(&about, e))?;
             out.about = Some(
                 serde_json::from_str(&text).map_err(|e| ReportError::BadFile {
                     path: about.clone(),

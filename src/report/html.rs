@@ -64,7 +64,8 @@ pub fn report_html(dir: &Path, scenario_text: Option<&str>) -> Result<String, Re
     };
     let raw_manifest: serde_json::Value = {
         let path = dir.join("manifest.json");
-        let text = crate::input::read_regular_to_string(&path).map_err(|e| ReportError::io(&path, e))?;
+        let text =
+            crate::input::read_regular_to_string(&path).map_err(|e| ReportError::io(&path, e))?;
         serde_json::from_str(&text).map_err(|e| ReportError::BadFile {
             path: path.clone(),
             message: format!("line {}: invalid JSON: {e}", e.line()),

@@ -273,6 +273,22 @@ impl Walker {
                 }
                 true
             }
+            (Value::Integer(_), Value::Float(f))
+                if f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775e18 =>
+            {
+                // A whole number beyond TOML's range, read as a float by
+                // `Scenario::from_toml`.
+                let max = if holds_u64(path, i64::MAX) {
+                    i64::MAX
+                } else {
+                    i64::from(u32::MAX)
+                };
+                problems.push(problem(
+                    path,
+                    format!("must be a whole number in [0, {max}], got {f:.0}"),
+                ));
+                true
+            }
             (Value::Float(_), Value::Float(_) | Value::Integer(_)) => true,
             (Value::Boolean(_), Value::Boolean(_)) => true,
             (Value::String(_), Value::String(_)) => true,

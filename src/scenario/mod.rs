@@ -137,34 +137,60 @@ impl Scenario {
 
     /// Parses and checks scenario text; `file` labels the errors.
     pub fn from_toml(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let fail = |problems: Vec<Problem>| ScenarioError {
-            file: file.to_string(),
-            problems,
-        };
-        let user: Value = match text.parse::<toml::Table>() {
-            Ok(t) => Value::Table(t),
-            Err(e) => {
-                let at = e
-                    .span()
-                    .map(|s| {
-                        let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                        match field_at_line(text, line) {
-                            Some(field) => format!(" at line {line} (field `{field}`)"),
-                            None => format!(" at line {line}"),
-                        }
-                    })
-                    .unwrap_or_default();
-                let msg = e.message().to_string();
-                return Err(fail(vec![problem(
-                    "",
-                    format!("TOML syntax error{at}: {msg}"),
-                )]));
+        // The literals widened below, as a problem shows them (`got X` with
+        // the float's digits) and as written.
+        let mut widened: Vec<(String, String)> = Vec::new();
+        let fail = |mut problems: Vec<Problem>, widened: &[(String, String)]| {
+            for p in &mut problems {
+                for (shown, written) in widened {
+                    if let Some(head) = p.message.strip_suffix(&format!("got {shown}")) {
+                        p.message = format!("{head}got {written}");
+                    }
+                }
             }
+            ScenarioError {
+                file: file.to_string(),
+                problems,
+            }
+        };
+        // A whole number beyond TOML's range (±2^63) is read as a number with
+        // a fraction, so that the field check names its field, range and value
+        // together with every other problem, instead of a syntax error that
+        // hides them. (Each pass widens one literal; the text keeps its lines.)
+        let mut parsed = std::borrow::Cow::Borrowed(text);
+        let user: Value = loop {
+            let e = match parsed.parse::<toml::Table>() {
+                Ok(t) => break Value::Table(t),
+                Err(e) => e,
+            };
+            if let Some((text, value)) = e.span().and_then(|s| widen_huge_integer(&parsed, s)) {
+                parsed = std::borrow::Cow::Owned(text);
+                if let Ok(f) = value.parse::<f64>() {
+                    widened.push((format!("{f:.0}"), value));
+                }
+                continue;
+            }
+            let text: &str = &parsed;
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    match field_at_line(text, line) {
+                        Some(field) => format!(" at line {line} (field `{field}`)"),
+                        None => format!(" at line {line}"),
+                    }
+                })
+                .unwrap_or_default();
+            let msg = e.message().to_string();
+            return Err(fail(
+                vec![problem("", format!("TOML syntax error{at}: {msg}"))],
+                &widened,
+            ));
         };
         let mut problems = Vec::new();
         let base = checked_spec(&user, "", &[], &mut problems);
         let Some(base) = base else {
-            return Err(fail(problems));
+            return Err(fail(problems, &widened));
         };
         let known = problems.clone();
         let configs = expand(&user, &base, &known, &mut problems, None);
@@ -172,7 +198,7 @@ impl Scenario {
         // built from it: report it once.
         report_once(&mut problems);
         if !problems.is_empty() {
-            return Err(fail(problems));
+            return Err(fail(problems, &widened));
         }
         let baseline = if base.experiment.baseline.is_empty() {
             0
@@ -184,14 +210,17 @@ impl Scenario {
                 Some(i) => i,
                 None => {
                     let names: Vec<&str> = configs.iter().map(|c| c.name.as_str()).collect();
-                    return Err(fail(vec![problem(
-                        "experiment.baseline",
-                        format!(
-                            "no configuration named \"{}\"; configurations are: {}",
-                            base.experiment.baseline,
-                            names.join(", ")
-                        ),
-                    )]));
+                    return Err(fail(
+                        vec![problem(
+                            "experiment.baseline",
+                            format!(
+                                "no configuration named \"{}\"; configurations are: {}",
+                                base.experiment.baseline,
+                                names.join(", ")
+                            ),
+                        )],
+                        &widened,
+                    ));
                 }
             }
         };
@@ -924,3 +953,25 @@ fn report_once(problems: &mut Vec<Problem>) {
 
 #[cfg(test)]
 mod tests;
+
+/// `text` with the whole-number literal at `span` written with a fraction
+/// (`.0`), when it is a decimal whole number outside TOML's range (±2^63),
+/// and the number as written (without `_`); `None` for any other syntax
+/// error.
+fn widen_huge_integer(text: &str, span: std::ops::Range<usize>) -> Option<(String, String)> {
+    let literal = text.get(span.clone())?;
+    let digits = literal.strip_prefix(['+', '-']).unwrap_or(literal);
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+        || !digits.as_bytes()[0].is_ascii_digit()
+        || digits.ends_with('_')
+    {
+        return None;
+    }
+    let value: String = literal.chars().filter(|c| *c != '_').collect();
+    if value.parse::<i64>().is_ok() {
+        return None;
+    }
+    let widened = format!("{}{literal}.0{}", &text[..span.start], &text[span.end..]);
+    Some((widened, value))
+}

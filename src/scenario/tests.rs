@@ -238,3 +238,35 @@ fn huge_partner_counts_are_refused_without_overflow() {
     assert!(e.contains("partnership"), "{e}");
     assert!(e.contains("pair slots") || e.contains("count"), "{e}");
 }
+
+#[test]
+fn whole_numbers_beyond_toml_are_reported_with_their_field_and_the_rest() {
+    // Beyond ±2^63 TOML has no whole number: each is still named with its
+    // field, range and value as written, and the other problems are kept.
+    let e = err(
+        "[experiment]\nmonths = 99_999_999_999_999_999_999\nseed = 18446744073709551616\n\
+         replications = 0\n[[partnership.partners]]\nname = 'a'\ncount = 9223372036854775808\n",
+    );
+    assert!(
+        e.contains(
+            "experiment.months: must be a whole number in [0, 4294967295], got 99999999999999999999"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "experiment.seed: must be a whole number in [0, 9223372036854775807], got 18446744073709551616"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "partnership.partners[0].count: must be a whole number in [0, 4294967295], got 9223372036854775808"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("experiment.replications"), "{e}");
+    // Other syntax errors stay syntax errors.
+    let e = err("[experiment]\nmonths = 12_\n");
+    assert!(e.contains("TOML syntax error at line 2"), "{e}");
+}
