@@ -10,17 +10,17 @@ use super::params::{GovernanceParams, Sector};
 use super::step::poisson;
 use rand::RngExt;
 
-/// Applies this month's interventions to the active partners `work.ids`;
-/// true when trust evidence changed.
+/// Applies this month's interventions to the active partners `ids`; true
+/// when trust evidence changed.
 pub(super) fn interventions(
     p: &GovernanceParams,
     st: &mut Partnership,
     work: &mut Work,
+    ids: &[usize],
     t: u32,
 ) -> bool {
     let mut changed = false;
     let np = st.stride;
-    let ids = &work.ids;
     let exchanging = (t >= p.exchanges_from && p.exchanges_per_year > 0.0)
         || (t >= p.leaders_from && p.leader_pairs_per_year > 0.0);
     work.public.clear();

@@ -187,13 +187,14 @@ pub struct Partnership {
     /// Whether `out_trust` and `coop` hold for the current active set and trust.
     pub(super) fresh: bool,
     pub(super) next_view: Vec<f64>,
+    /// The active partners of this month's dynamics, ascending (its
+    /// response, steps 8–12, works on the same partners).
+    pub(super) ids: Vec<usize>,
 }
 
 /// Buffers the monthly step reuses.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Work {
-    /// Active partners, ascending.
-    pub(super) ids: Vec<usize>,
     /// Views of the active partners; then their bargaining power.
     pub(super) values: Vec<f64>,
     /// Satisfaction of the active partners.
@@ -541,6 +542,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         out_trust: vec![0.5; n],
         fresh: false,
         next_view: vec![0.0; n],
+        ids: Vec::with_capacity(n),
     }
 }
 
@@ -549,7 +551,6 @@ impl Work {
     pub(super) fn new(n: usize) -> Self {
         let np = pairs::stride(n);
         Work {
-            ids: Vec::with_capacity(n),
             values: Vec::with_capacity(n),
             satisfaction: Vec::with_capacity(n),
             trust: vec![0.0; np * np],

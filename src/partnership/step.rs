@@ -119,18 +119,49 @@ pub(super) fn sd(xs: &[f64]) -> f64 {
     (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / xs.len() as f64).sqrt()
 }
 
-/// Blau's index of heterogeneity 1 − Σ shareₖ² over the sectors of the
-/// partners `ids`.
-fn blau(p: &GovernanceParams, ids: &[usize]) -> f64 {
-    if ids.is_empty() {
+/// Blau's index of heterogeneity 1 − Σ shareₖ² over the sectors of `n`
+/// partners, `counts[k]` of them in sector k.
+fn blau(counts: &[usize; 4], n: usize) -> f64 {
+    if n == 0 {
         return 0.0;
     }
-    let mut counts = [0usize; 4];
-    for &i in ids {
-        counts[p.partners[i].sector as usize] += 1;
-    }
-    let n = ids.len() as f64;
+    let n = n as f64;
     1.0 - counts.iter().map(|&c| (c as f64 / n).powi(2)).sum::<f64>()
+}
+
+/// What the month's active partners are, found in one pass over the
+/// partners: `ids` (ascending), `act` (all ones for an active partner,
+/// zero otherwise and for the padding up to the stride), and what depends
+/// only on who is active.
+struct Roster {
+    /// Policy domains held by an active partner, one bit per domain.
+    held: u16,
+    /// Active partners by sector.
+    sectors: [usize; 4],
+}
+
+fn roster(
+    p: &GovernanceParams,
+    u: &Partnership,
+    ids: &mut Vec<usize>,
+    act: &mut Vec<u64>,
+) -> Roster {
+    ids.clear();
+    act.clear();
+    act.resize(u.stride, 0);
+    let mut r = Roster {
+        held: 0,
+        sectors: [0; 4],
+    };
+    for (i, (&on, q)) in u.active.iter().zip(&p.partners).enumerate() {
+        if on {
+            ids.push(i);
+            act[i] = u64::MAX;
+            r.held |= u.domain_bits[i];
+            r.sectors[q.sector as usize] += 1;
+        }
+    }
+    r
 }
 
 /// Partners whose `join_month` is `t` become active. Their trust evidence
@@ -304,8 +335,10 @@ fn dynamics(
     if u.joined < n {
         join(p, u, t, &mut work.values);
     }
-    work.ids.clear();
-    work.ids.extend((0..n).filter(|&i| u.active[i]));
+    // The active partners this month (kept with the partnership for its
+    // response, steps 8–12).
+    let mut ids = std::mem::take(&mut u.ids);
+    let who = roster(p, u, &mut ids, &mut work.act);
     // 0. Delivery forced from outside.
     if p.delivery_start > 0 && t >= p.delivery_start && u.phase != Phase::Execute {
         u.phase = Phase::Execute;
@@ -314,12 +347,11 @@ fn dynamics(
         u.period = [0.0; 3];
     }
     // 1. Interventions.
-    if interventions(p, u, work, t) {
+    if interventions(p, u, work, &ids, t) {
         u.fresh = false;
     }
-    let ids = &work.ids;
     if !u.fresh {
-        u.refresh(p, ids);
+        u.refresh(p, &ids);
     }
     let own = ownership(p);
     // 2. Behaviour: who keeps this month's commitments.
@@ -331,7 +363,9 @@ fn dynamics(
     } else {
         0.0
     };
-    for &j in ids {
+    // Capacity of the partners who keep them, in partner order.
+    let mut kept_capacity = 0.0;
+    for &j in &ids {
         let strain = (p.pressure
             * PHASE_DEMAND[phase]
             * (1.0 - u.out_trust[j])
@@ -341,6 +375,7 @@ fn dynamics(
         u.strain[j] = strain;
         let pk = u.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
         u.kept[j] = if unit(&mut u.behaviour_rng) < pk {
+            kept_capacity += u.capacity[j];
             1.0
         } else {
             0.0
@@ -368,9 +403,6 @@ fn dynamics(
     let mut level_sum = [[0.0; 4]; 4];
     let mut at_level = [0usize; 4];
     let np = u.stride;
-    work.act.clear();
-    work.act
-        .extend((0..np).map(|i| if i < n && u.active[i] { u64::MAX } else { 0 }));
     let consts = PairConsts {
         mult,
         lambda: p.forgetting,
@@ -387,7 +419,7 @@ fn dynamics(
         &mut PairArrays {
             n,
             np,
-            ids,
+            ids: &ids,
             act: &work.act,
             kept: &u.kept,
             mate: &u.mate,
@@ -404,7 +436,7 @@ fn dynamics(
     second_pass(
         &Columns {
             np,
-            ids,
+            ids: &ids,
             level: &u.level,
             view: &u.view,
             trust: &work.trust,
@@ -418,7 +450,8 @@ fn dynamics(
         let sums = &work.sums[..7 * np];
         let (row_tau, row_weight) = (&sums[..np], &sums[np..2 * np]);
         let (row_weighted, row_level) = (&sums[2 * np..3 * np], &sums[3 * np..]);
-        for &i in ids {
+        work.values.clear();
+        for &i in &ids {
             let level_i = u.level[i] & 3;
             tsum += row_tau[i];
             at_level[level_i] += 1;
@@ -432,7 +465,7 @@ fn dynamics(
             } else {
                 0.5
             };
-            u.next_view[i] = if row_weight[i] > 0.0 {
+            let next = if row_weight[i] > 0.0 {
                 lambda_v
                     * (p.self_weight * u.view[i]
                         + (1.0 - p.self_weight) * row_weighted[i] / row_weight[i])
@@ -440,11 +473,16 @@ fn dynamics(
             } else {
                 u.anchor[i]
             };
+            u.next_view[i] = next;
+            // The active partners' views, for their dispersion.
+            work.values.push(next);
         }
     }
     // A partner outside the partnership keeps its initial view.
-    for i in (0..n).filter(|&i| !u.active[i]) {
-        u.next_view[i] = u.anchor[i];
+    if ids.len() < n {
+        for i in (0..n).filter(|&i| !u.active[i]) {
+            u.next_view[i] = u.anchor[i];
+        }
     }
     std::mem::swap(&mut u.view, &mut u.next_view);
     // Ordered pairs between partners of levels a and b.
@@ -472,8 +510,6 @@ fn dynamics(
     } else {
         trust_mean
     };
-    work.values.clear();
-    work.values.extend(ids.iter().map(|&i| u.view[i]));
     let dispersion = sd(&work.values);
     let alignment = (1.0 - dispersion / u.initial_dispersion).clamp(0.0, 1.0) * 0.5 + 0.5;
     // 6. Transaction costs: horizontal, hand-overs, running.
@@ -491,23 +527,16 @@ fn dynamics(
     }
     let cost = (horizontal + vertical) * scale + running_cost(p);
     // 7. Coverage, delivery capacity, value added, empowerment.
-    let held = ids.iter().fold(0u16, |bits, &i| bits | u.domain_bits[i]);
     let covered = p
         .domains
         .iter()
-        .filter(|&&d| held & domain_bit(d) != 0)
+        .filter(|&&d| who.held & domain_bit(d) != 0)
         .count() as f64
         / p.domains.len().max(1) as f64;
     let g = integration(p, trust_mean, alignment, covered);
-    let mut kept_capacity = 0.0;
     let mut value_added = 0.0;
     if executing {
-        for &j in ids {
-            if u.kept[j] > 0.0 {
-                kept_capacity += u.capacity[j];
-            }
-        }
-        let diversity = blau(p, ids) / 0.75;
+        let diversity = blau(&who.sectors, ids.len()) / 0.75;
         let teams = if teams_on { p.teams.min(5) as f64 } else { 0.0 };
         let cooperating = coop as f64 / pairs.max(1) as f64;
         value_added = p.creativity
@@ -523,11 +552,7 @@ fn dynamics(
             * ids.len() as f64
             / u.joined as f64;
     }
-    let vol = ids
-        .iter()
-        .filter(|&&i| p.partners[i].sector == Sector::Voluntary)
-        .count() as f64
-        / ids.len().max(1) as f64;
+    let vol = who.sectors[Sector::Voluntary as usize] as f64 / ids.len().max(1) as f64;
     let empowerment = own
         * (0.5 * GovernanceModel::locality_weights(p)
             + 0.25 * trust_mean
@@ -538,13 +563,14 @@ fn dynamics(
         level_trust,
         dispersion,
         coverage: domain_coverage(p, covered, g),
-        kept_capacity,
+        kept_capacity: if executing { kept_capacity } else { 0.0 },
         value_added,
         cost,
         empowerment,
         delivery: 0.0,
         active: ids.len() as f64,
     };
+    u.ids = ids;
 }
 
 /// Steps 8–12 for one partnership that has not dissolved: book-keeping and
@@ -564,27 +590,28 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
         };
         u.shown += SHOWN_WEIGHT * (efficiency - u.shown);
     }
-    // The active partners, as in this month's dynamics (the work buffers
-    // are shared by the partnerships).
-    work.ids.clear();
-    work.ids.extend((0..u.n()).filter(|&i| u.active[i]));
+    // The active partners, as in this month's dynamics.
+    let ids = std::mem::take(&mut u.ids);
     // 8. Satisfaction and exits.
-    satisfaction(p, u, &work.ids, &mut work.values, &mut work.satisfaction);
+    satisfaction(p, u, &ids, &mut work.values, &mut work.satisfaction);
     let hazard_scale = if u.phase == Phase::Negotiate {
         0.5
     } else {
         1.0
     };
-    for (k, &i) in work.ids.iter().enumerate() {
-        let sat = work.satisfaction[k];
+    let mut left = 0;
+    for (&i, &sat) in ids.iter().zip(&work.satisfaction) {
         let draw = unit(&mut u.behaviour_rng);
         if sat < p.exit_threshold
             && draw < hazard_scale * p.exit_rate * (p.exit_threshold - sat) / p.exit_threshold
         {
             u.active[i] = false;
             u.fresh = false;
+            left += 1;
         }
     }
+    let remaining = ids.len() - left;
+    u.ids = ids;
     // 9. Review (Ring & Van de Ven): efficiency and equity.
     if p.review_interval > 0
         && t.is_multiple_of(p.review_interval)
@@ -622,7 +649,6 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
     }
     // 12. Dissolution when too few partners remain: the base is the
     // partners that have joined so far, not those still to come.
-    let remaining = u.active.iter().filter(|&&x| x).count();
     if u.phase != Phase::Dissolved
         && (remaining < p.min_partners.min(u.joined)
             || (remaining as f64) < p.quorum * u.joined as f64)
