@@ -263,11 +263,15 @@ mod avx2 {
                     let mut t_rows = [zero; 4];
                     let mut tji_rows = [zero; 4];
                     let mut m_rows = [zero; 4];
+                    // The last row of a tile on the diagonal has no pair
+                    // j > i, and nothing reads its lanes (see below).
+                    let tile_rows = if diagonal { 3 } else { 4 };
                     for (r, ((t_row, tji_row), m_row)) in t_rows
                         .iter_mut()
                         .zip(tji_rows.iter_mut())
                         .zip(m_rows.iter_mut())
                         .enumerate()
+                        .take(tile_rows)
                     {
                         let i = i0 + r;
                         let ij = i * np + j0;
@@ -381,6 +385,9 @@ mod avx2 {
                     if diagonal {
                         // Column c below the diagonal holds the trust of the
                         // later partner in c (row c of τ_ji); the diagonal 0.
+                        // Row 3 of the tile is never read: above the
+                        // diagonal it has no lane, and column 3 has no lane
+                        // below it.
                         for c in 0..4 {
                             let cl = _mm256_set1_epi64x(c as i64);
                             let below = _mm256_castsi256_pd(_mm256_cmpgt_epi64(lane, cl));
