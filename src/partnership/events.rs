@@ -140,9 +140,10 @@ pub(super) fn satisfaction(
     power.clear();
     // capacity · sector power · (1 + ½·(2 − level)), the two constant
     // factors looked up once per run (`Partnership::power_factors`).
+    let (factors, capacity) = (&st.power_factors[..], &st.capacity[..]);
     power.extend(ids.iter().map(|&i| {
-        let [sector, level] = st.power_factors[i];
-        st.capacity[i] * sector * level
+        let [sector, level] = factors[i];
+        capacity[i] * sector * level
     }));
     let total: f64 = power.iter().sum();
     let m = ids.len().max(1) as f64;
@@ -151,10 +152,11 @@ pub(super) fn satisfaction(
     let shown = 1.0 + 0.4 * (st.shown - 0.5);
     let (equal_share, unequal, total) = (p.fairness / m, 1.0 - p.fairness, total.max(1e-12));
     out.clear();
+    let (out_trust, strain) = (&st.out_trust[..], &st.strain[..]);
     out.extend(ids.iter().zip(power.iter()).map(|(&i, &power)| {
         let benefit = equal_share + unequal * power / total;
         let equity = (benefit * m).min(1.0);
-        owned * (0.5 * st.out_trust[i] + 0.5 * equity) * shown - 0.5 * st.strain[i]
+        owned * (0.5 * out_trust[i] + 0.5 * equity) * shown - 0.5 * strain[i]
     }));
 }
 

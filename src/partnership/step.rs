@@ -365,21 +365,26 @@ fn dynamics(
     };
     // Capacity of the partners who keep them, in partner order.
     let mut kept_capacity = 0.0;
-    for &j in &ids {
-        let strain = (p.pressure
-            * PHASE_DEMAND[phase]
-            * (1.0 - u.out_trust[j])
-            * (1.0 - u.capacity[j] * 0.5)
-            * routine)
-            .min(0.95);
-        u.strain[j] = strain;
-        let pk = u.commitment[j] * (1.0 - strain) * (1.0 - target_drag);
-        u.kept[j] = if unit(&mut u.behaviour_rng) < pk {
-            kept_capacity += u.capacity[j];
-            1.0
-        } else {
-            0.0
-        };
+    {
+        // The partners' arrays as slices and the generator as a local copy,
+        // so that writing one does not make the others be read again.
+        let demand = p.pressure * PHASE_DEMAND[phase];
+        let (out_trust, capacity) = (&u.out_trust[..], &u.capacity[..]);
+        let (commitment, strains, kept) = (&u.commitment[..], &mut u.strain[..], &mut u.kept[..]);
+        let mut rng = u.behaviour_rng.clone();
+        for &j in &ids {
+            let strain =
+                (demand * (1.0 - out_trust[j]) * (1.0 - capacity[j] * 0.5) * routine).min(0.95);
+            strains[j] = strain;
+            let pk = commitment[j] * (1.0 - strain) * (1.0 - target_drag);
+            kept[j] = if unit(&mut rng) < pk {
+                kept_capacity += capacity[j];
+                1.0
+            } else {
+                0.0
+            };
+        }
+        u.behaviour_rng = rng;
     }
     // 3–6. Two passes over the active partners (below): this month's
     // contact (with cooperation as of the start of the month), evidence and
@@ -400,7 +405,6 @@ fn dynamics(
     let teams = teams_on && p.teams > 0;
     let others = ids.len().saturating_sub(1);
     let mut tsum = 0.0;
-    let mut level_sum = [[0.0; 4]; 4];
     let mut at_level = [0usize; 4];
     let np = u.stride;
     let consts = PairConsts {
@@ -445,39 +449,62 @@ fn dynamics(
         &mut work.sums,
     );
     // Then partner by partner: its observed trust and its Friedkin–Johnsen
-    // step.
-    {
+    // step; `level_sum[a][b]` is the sum of the trust of partners at level a
+    // in partners at level b.
+    let level_sum = {
         let sums = &work.sums[..7 * np];
         let (row_tau, row_weight) = (&sums[..np], &sums[np..2 * np]);
         let (row_weighted, row_level) = (&sums[2 * np..3 * np], &sums[3 * np..]);
+        let (by_n, by_r, by_l) = (
+            &row_level[..np],
+            &row_level[np..2 * np],
+            &row_level[2 * np..3 * np],
+        );
+        // The partners' arrays as slices, so that writing one does not make
+        // the others be looked up again.
+        let (level, view, anchor) = (&u.level[..], &u.view[..], &u.anchor[..]);
+        let (out_trust, next_view) = (&mut u.out_trust[..], &mut u.next_view[..]);
+        // Sums of trust by the level of the truster (row) and of the
+        // trusted (column), each in its own register.
+        let mut s = [[0.0f64; 3]; 3];
+        let (mut s00, mut s01, mut s02) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut s10, mut s11, mut s12) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut s20, mut s21, mut s22) = (0.0f64, 0.0f64, 0.0f64);
         work.values.clear();
         for &i in &ids {
-            let level_i = u.level[i] & 3;
+            let level_i = level[i] & 3;
             tsum += row_tau[i];
             at_level[level_i] += 1;
-            // Levels are 0, 1 and 2 (the fourth row of sums stays zero).
-            let sums_i = &mut level_sum[level_i];
-            sums_i[0] += row_level[i];
-            sums_i[1] += row_level[np + i];
-            sums_i[2] += row_level[2 * np + i];
-            u.out_trust[i] = if others > 0 {
+            // Levels are 0, 1 and 2.
+            let (x0, x1, x2) = (by_n[i], by_r[i], by_l[i]);
+            match level_i {
+                0 => (s00, s01, s02) = (s00 + x0, s01 + x1, s02 + x2),
+                1 => (s10, s11, s12) = (s10 + x0, s11 + x1, s12 + x2),
+                2 => (s20, s21, s22) = (s20 + x0, s21 + x1, s22 + x2),
+                _ => {}
+            }
+            out_trust[i] = if others > 0 {
                 row_tau[i] / others as f64
             } else {
                 0.5
             };
             let next = if row_weight[i] > 0.0 {
                 lambda_v
-                    * (p.self_weight * u.view[i]
+                    * (p.self_weight * view[i]
                         + (1.0 - p.self_weight) * row_weighted[i] / row_weight[i])
-                    + (1.0 - lambda_v) * u.anchor[i]
+                    + (1.0 - lambda_v) * anchor[i]
             } else {
-                u.anchor[i]
+                anchor[i]
             };
-            u.next_view[i] = next;
+            next_view[i] = next;
             // The active partners' views, for their dispersion.
             work.values.push(next);
         }
-    }
+        s[0] = [s00, s01, s02];
+        s[1] = [s10, s11, s12];
+        s[2] = [s20, s21, s22];
+        s
+    };
     // A partner outside the partnership keeps its initial view.
     if ids.len() < n {
         for i in (0..n).filter(|&i| !u.active[i]) {
@@ -497,8 +524,8 @@ fn dynamics(
     let pairs = ids.len() * others;
     let trust_mean = if pairs > 0 { tsum / pairs as f64 } else { 0.0 };
     let (mut cross_sum, mut cross_count) = (0.0, 0usize);
-    for (a, sums_a) in level_sum.iter().enumerate().take(3) {
-        for (b, &sum) in sums_a.iter().enumerate().take(3) {
+    for (a, sums_a) in level_sum.iter().enumerate() {
+        for (b, &sum) in sums_a.iter().enumerate() {
             if a != b {
                 cross_sum += sum;
                 cross_count += level_count(a, b);
@@ -600,8 +627,9 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
         1.0
     };
     let mut left = 0;
+    let mut rng = u.behaviour_rng.clone();
     for (&i, &sat) in ids.iter().zip(&work.satisfaction) {
-        let draw = unit(&mut u.behaviour_rng);
+        let draw = unit(&mut rng);
         if sat < p.exit_threshold
             && draw < hazard_scale * p.exit_rate * (p.exit_threshold - sat) / p.exit_threshold
         {
@@ -610,6 +638,7 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
             left += 1;
         }
     }
+    u.behaviour_rng = rng;
     let remaining = ids.len() - left;
     u.ids = ids;
     // 9. Review (Ring & Van de Ven): efficiency and equity.
