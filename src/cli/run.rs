@@ -215,7 +215,19 @@ fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
 
 /// Runs `mlgov merge`.
 pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
-    let outcome = merge_results_as(&args.dirs, &args.out, args.format)?;
+    let outcome = merge_results_as(&args.dirs, &args.out, args.format).map_err(|e| match e {
+        // `merge` has no --resume: an output folder holding results (say, of
+        // a merge that failed half-way) is refused with the command that
+        // clears it.
+        ExperimentError::OutputExists { dir, found } => anyhow::anyhow!(
+            "{} already holds results ({}); choose another --out, or remove it first \
+             (rm -r {}) if it is a merge's output to be made again",
+            dir.display(),
+            found.display(),
+            dir.display()
+        ),
+        other => other.into(),
+    })?;
     say!(
         "merged {} shards: {} runs ok, {} failed; results in {}",
         outcome.shards,

@@ -50,18 +50,7 @@ fn merge_into(
     // The output and every shard are locked until the merge is written, so
     // no run writes them meanwhile.
     let mut locks = vec![DirLock::acquire(out)?];
-    // `merge` has no --resume: an output folder holding results (say, of a
-    // merge that failed half-way) is refused with the command that clears it.
-    output::ensure_no_results(out).map_err(|e| match e {
-        ExperimentError::OutputExists { dir, found } => ExperimentError::Merge(format!(
-            "{} already holds results ({}); choose another --out, or remove it first \
-             (rm -r {}) if it is a merge's output to be made again",
-            dir.display(),
-            found.display(),
-            dir.display()
-        )),
-        other => other,
-    })?;
+    output::ensure_no_results(out)?;
     let mut locked = vec![fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf())];
     let mut shards: Vec<(PathBuf, Shard, State)> = Vec::with_capacity(dirs.len());
     for dir in dirs {
