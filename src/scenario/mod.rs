@@ -157,13 +157,24 @@ impl Scenario {
         // a fraction, so that the field check names its field, range and value
         // together with every other problem, instead of a syntax error that
         // hides them. (Each pass widens one literal; the text keeps its lines.)
+        // Each pass parses the whole text again, so only the first
+        // `MAX_WIDENED` such literals are widened (a file of nothing but huge
+        // numbers would otherwise take time quadratic in its size); past
+        // them the syntax error is reported as it stands.
+        const MAX_WIDENED: usize = 32;
         let mut parsed = std::borrow::Cow::Borrowed(text);
+        let mut passes = 0;
         let user: Value = loop {
             let e = match parsed.parse::<toml::Table>() {
                 Ok(t) => break Value::Table(t),
                 Err(e) => e,
             };
-            if let Some((text, value)) = e.span().and_then(|s| widen_huge_integer(&parsed, s)) {
+            let wider = match e.span() {
+                Some(s) if passes < MAX_WIDENED => widen_huge_integer(&parsed, s),
+                _ => None,
+            };
+            if let Some((text, value)) = wider {
+                passes += 1;
                 parsed = std::borrow::Cow::Owned(text);
                 if let Ok(f) = value.parse::<f64>() {
                     widened.push((format!("{f:.0}"), value));

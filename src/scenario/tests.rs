@@ -270,3 +270,25 @@ fn whole_numbers_beyond_toml_are_reported_with_their_field_and_the_rest() {
     let e = err("[experiment]\nmonths = 12_\n");
     assert!(e.contains("TOML syntax error at line 2"), "{e}");
 }
+
+#[test]
+fn a_file_of_huge_numbers_is_read_in_bounded_time() {
+    // Each widened literal costs a parse of the whole text, so only the
+    // first few are widened; past them the syntax error stands. A file of
+    // 20,000 such numbers must not take 20,000 parses.
+    let mut text = String::from("[experiment]\n");
+    for k in 0..20_000 {
+        text.push_str(&format!("x{k} = 99999999999999999999\n"));
+    }
+    let start = std::time::Instant::now();
+    let e = err(&text);
+    assert!(
+        e.contains("TOML syntax error at line") && e.contains("99999999999999999999"),
+        "{e}"
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "took {:?}",
+        start.elapsed()
+    );
+}
