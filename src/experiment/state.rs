@@ -358,17 +358,46 @@ impl State {
 }
 
 /// Writes `bytes` to `path` via `path.tmp` and a rename, so readers (and a
-/// resumed run) see the old file or the new one, never half of one.
+/// resumed run) see the old file or the new one, never half of one. A write
+/// that fails (a full disk, say) removes its `path.tmp`.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> Result<(), ExperimentError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    let mut file = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
-    file.write_all(bytes)
-        .map_err(ExperimentError::io(&tmp, "write"))?;
-    if sync {
-        file.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
+    let result = (|| {
+        let mut file = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
+        file.write_all(bytes)
+            .map_err(ExperimentError::io(&tmp, "write"))?;
+        if sync {
+            file.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
+        }
+        drop(file);
+        fs::rename(&tmp, path).map_err(ExperimentError::io(path, "replace"))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    drop(file);
-    fs::rename(&tmp, path).map_err(ExperimentError::io(path, "replace"))
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_tmp_file() {
+        let root = tempfile::tempdir().unwrap();
+        // The rename cannot replace a directory that holds a file.
+        let path = root.path().join("state.bin");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("x"), b"x").unwrap();
+        let e = write_atomic(&path, b"bytes", true).unwrap_err().to_string();
+        assert!(e.contains("state.bin"), "{e}");
+        assert!(!root.path().join("state.bin.tmp").exists());
+        // A successful write leaves only the file.
+        let ok = root.path().join("other.bin");
+        write_atomic(&ok, b"bytes", true).unwrap();
+        assert_eq!(fs::read(&ok).unwrap(), b"bytes");
+        assert!(!root.path().join("other.bin.tmp").exists());
+    }
 }
