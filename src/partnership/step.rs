@@ -129,10 +129,7 @@ fn blau(counts: &[usize; 4], n: usize) -> f64 {
     1.0 - counts.iter().map(|&c| (c as f64 / n).powi(2)).sum::<f64>()
 }
 
-/// What the month's active partners are, found in one pass over the
-/// partners: `ids` (ascending), `act` (all ones for an active partner,
-/// zero otherwise and for the padding up to the stride), and what depends
-/// only on who is active.
+/// What depends only on who is active this month.
 struct Roster {
     /// Policy domains held by an active partner, one bit per domain.
     held: u16,
@@ -140,6 +137,9 @@ struct Roster {
     sectors: [usize; 4],
 }
 
+/// The month's active partners, found in one pass over the partners: `ids`
+/// (ascending), `act` (all ones for an active partner, zero otherwise and
+/// for the padding up to the stride), and their [`Roster`].
 fn roster(
     p: &GovernanceParams,
     u: &Partnership,
@@ -466,7 +466,6 @@ fn dynamics(
         let (out_trust, next_view) = (&mut u.out_trust[..], &mut u.next_view[..]);
         // Sums of trust by the level of the truster (row) and of the
         // trusted (column), each in its own register.
-        let mut s = [[0.0f64; 3]; 3];
         let (mut s00, mut s01, mut s02) = (0.0f64, 0.0f64, 0.0f64);
         let (mut s10, mut s11, mut s12) = (0.0f64, 0.0f64, 0.0f64);
         let (mut s20, mut s21, mut s22) = (0.0f64, 0.0f64, 0.0f64);
@@ -500,10 +499,7 @@ fn dynamics(
             // The active partners' views, for their dispersion.
             work.values.push(next);
         }
-        s[0] = [s00, s01, s02];
-        s[1] = [s10, s11, s12];
-        s[2] = [s20, s21, s22];
-        s
+        [[s00, s01, s02], [s10, s11, s12], [s20, s21, s22]]
     };
     // A partner outside the partnership keeps its initial view.
     if ids.len() < n {
