@@ -148,6 +148,15 @@ fn concurrent_resumes_never_duplicate_rows() {
     }
 }
 
+/// Runs mlgov with `args`, checks that it exits with `code`, and returns
+/// what it printed on stderr.
+fn refused(args: &[&str], code: i32) -> String {
+    let out = mlgov(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    err
+}
+
 fn run_ok(args: &[&str]) {
     let out = mlgov(args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
@@ -258,9 +267,10 @@ fn damaged_shard_rows_are_refused_by_merge() {
     lines[3] = &damaged;
     fs::write(&path, lines.join("\n") + "\n").unwrap();
     let merged = root.path().join("merged");
-    let out = mlgov(&["merge", s(&shard(1)), s(&shard(2)), "--out", s(&merged)]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused(
+        &["merge", s(&shard(1)), s(&shard(2)), "--out", s(&merged)],
+        1,
+    );
     assert!(err.contains(&format!("{} line 4", path.display())), "{err}");
     assert!(!merged.join("runs.csv").exists());
 }
@@ -307,9 +317,10 @@ fn a_run_stopped_before_its_first_checkpoint_resumes() {
     let orphan = root.path().join("orphan");
     fs::create_dir_all(&orphan).unwrap();
     fs::copy(single.join("runs.csv"), orphan.join("runs.csv")).unwrap();
-    let out = mlgov(&["run", s(&sc), "--out", s(&orphan), "--resume", "--no-plots"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused(
+        &["run", s(&sc), "--out", s(&orphan), "--resume", "--no-plots"],
+        1,
+    );
     assert!(
         err.contains("runs.csv but no checkpoint") && err.contains("rm -r"),
         "{err}"
@@ -325,9 +336,10 @@ fn a_damaged_directory_names_the_command_that_starts_afresh() {
     let dir = root.path().join("out");
     run_ok(&["run", s(&sc), "--out", s(&dir), "--no-plots"]);
     fs::write(dir.join("runs.csv"), "configuration\n").unwrap();
-    let out = mlgov(&["run", s(&sc), "--out", s(&dir), "--resume", "--no-plots"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused(
+        &["run", s(&sc), "--out", s(&dir), "--resume", "--no-plots"],
+        1,
+    );
     let line = err
         .lines()
         .find_map(|l| l.strip_prefix("start afresh with: "))
@@ -821,9 +833,7 @@ fn results_files_that_are_not_regular_files_are_refused() {
     run_ok(&["merge", s(&one), s(&two), "--out", s(&merged), "--quiet"]);
     // A second merge into it is refused with the command that clears it
     // (merge has no --resume).
-    let out = mlgov(&["merge", s(&one), s(&two), "--out", s(&merged)]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused(&["merge", s(&one), s(&two), "--out", s(&merged)], 1);
     assert!(
         err.contains(&format!("rm -r {}", merged.display())) && !err.contains("--resume"),
         "{err}"
