@@ -418,9 +418,8 @@ mod avx2 {
             // The horizontal cost, pair by pair in the order of the pairs (a
             // pair that is not live adds an exact zero).
             let mut horizontal = 0.0f64;
-            let terms = std::slice::from_raw_parts(terms, n2);
             for i in 0..end {
-                for &h in &terms[i * np + i + 1..i * np + end] {
+                for &h in &a.terms[i * np + i + 1..i * np + end] {
                     horizontal += h;
                 }
             }
