@@ -377,12 +377,10 @@ fn dynamics(
                 (demand * (1.0 - out_trust[j]) * (1.0 - capacity[j] * 0.5) * routine).min(0.95);
             strains[j] = strain;
             let pk = commitment[j] * (1.0 - strain) * (1.0 - target_drag);
-            kept[j] = if unit(&mut rng) < pk {
-                kept_capacity += capacity[j];
-                1.0
-            } else {
-                0.0
-            };
+            // Without a branch on the draw (adding +0 changes nothing).
+            let k = if unit(&mut rng) < pk { 1.0 } else { 0.0 };
+            kept[j] = k;
+            kept_capacity += capacity[j] * k;
         }
         u.behaviour_rng = rng;
     }
