@@ -392,8 +392,9 @@ pub fn equalise(places: &Places, p: &GovernanceParams, benefit: &[f64], out: &mu
     }
 }
 
-/// Sets up one partnership from its own generator.
-fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
+/// Sets up one partnership from its own generator, starting from the pair
+/// state `setup` that every partnership of the run shares.
+fn partnership(p: &GovernanceParams, setup: &PairSetup, rng: &mut SimRng) -> Partnership {
     let n = p.partners.len();
     // Founding partners: present from month 1. Later joiners are not
     // members yet, but their evidence, contact and initial view are set up
@@ -411,43 +412,7 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
     } else {
         None
     };
-    let a = p.assignment;
-    let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
-    let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
-    let link = connect_strength(p);
-    let np = pairs::stride(n);
-    let mut evidence = vec![0.0; 4 * np * np];
-    let mut base_contact = vec![0.0; np * np];
-    let mut linked_contact = vec![0.0; np * np];
-    for i in 0..n {
-        for j in 0..n {
-            if i == j {
-                continue;
-            }
-            let (pi, pj) = (&p.partners[i], &p.partners[j]);
-            let same = pi.sector == pj.sector;
-            let prior = if same {
-                p.prior
-            } else {
-                (p.prior - p.cross_sector_gap).max(0.0)
-            };
-            let (r, s) = evidence_slots(np, i, j);
-            evidence[r] = prior * p.prior_weight;
-            evidence[s] = (1.0 - prior) * p.prior_weight;
-            let steps = (pi.level.index() as i32 - pj.level.index() as i32).unsigned_abs();
-            let base = p.meeting_rate
-                * if same { 1.0 } else { p.cross_sector_contact }
-                * p.cross_level_contact.powi(steps as i32)
-                * inv(pi.level)
-                * inv(pj.level);
-            base_contact[i * np + j] = base;
-            linked_contact[i * np + j] = if steps > 0 {
-                (base * (1.0 + link)).min(1.0)
-            } else {
-                base
-            };
-        }
-    }
+    let np = setup.stride;
     // Initial views: the sector's position plus individual spread.
     let anchor: Vec<f64> = p
         .partners
@@ -506,9 +471,9 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         joined,
         capacity: p.partners.iter().map(|q| q.capacity).collect(),
         commitment: p.partners.iter().map(|q| q.commitment).collect(),
-        evidence,
-        base_contact,
-        linked_contact,
+        evidence: setup.evidence.clone(),
+        base_contact: setup.base_contact.clone(),
+        linked_contact: setup.linked_contact.clone(),
         stride: np,
         bonus: vec![0.0; np * np],
         view: anchor.clone(),
@@ -543,6 +508,65 @@ fn partnership(p: &GovernanceParams, rng: &mut SimRng) -> Partnership {
         fresh: false,
         next_view: vec![0.0; n],
         ids: Vec::with_capacity(n),
+    }
+}
+
+/// What every partnership of a run starts from, worked out once per run:
+/// the prior trust evidence and the structural contact of each pair (they
+/// depend on the partners and the assignment only).
+struct PairSetup {
+    stride: usize,
+    evidence: Vec<f64>,
+    base_contact: Vec<f64>,
+    linked_contact: Vec<f64>,
+}
+
+impl PairSetup {
+    fn new(p: &GovernanceParams) -> Self {
+        let n = p.partners.len();
+        let np = pairs::stride(n);
+        let a = p.assignment;
+        let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
+        let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
+        let link = connect_strength(p);
+        let mut evidence = vec![0.0; 4 * np * np];
+        let mut base_contact = vec![0.0; np * np];
+        let mut linked_contact = vec![0.0; np * np];
+        for i in 0..n {
+            for j in 0..n {
+                if i == j {
+                    continue;
+                }
+                let (pi, pj) = (&p.partners[i], &p.partners[j]);
+                let same = pi.sector == pj.sector;
+                let prior = if same {
+                    p.prior
+                } else {
+                    (p.prior - p.cross_sector_gap).max(0.0)
+                };
+                let (r, s) = evidence_slots(np, i, j);
+                evidence[r] = prior * p.prior_weight;
+                evidence[s] = (1.0 - prior) * p.prior_weight;
+                let steps = (pi.level.index() as i32 - pj.level.index() as i32).unsigned_abs();
+                let base = p.meeting_rate
+                    * if same { 1.0 } else { p.cross_sector_contact }
+                    * p.cross_level_contact.powi(steps as i32)
+                    * inv(pi.level)
+                    * inv(pj.level);
+                base_contact[i * np + j] = base;
+                linked_contact[i * np + j] = if steps > 0 {
+                    (base * (1.0 + link)).min(1.0)
+                } else {
+                    base
+                };
+            }
+        }
+        PairSetup {
+            stride: np,
+            evidence,
+            base_contact,
+            linked_contact,
+        }
     }
 }
 
@@ -619,10 +643,12 @@ impl Model for GovernanceModel {
             p.regional_share,
             &mut places_rng,
         );
+        let setup = PairSetup::new(p);
         let units = (0..places.units(p.assignment.implement))
             .map(|u| {
                 partnership(
                     p,
+                    &setup,
                     &mut SimRng::seed_from_u64(stream_seed(units_seed, u as u64)),
                 )
             })
