@@ -200,13 +200,13 @@ pub(super) struct Work {
     /// Satisfaction of the active partners.
     pub(super) satisfaction: Vec<f64>,
     /// This month's trust of active partner i in active partner j, at
-    /// j·stride + i (scratch of the pair passes; zeros on the diagonal).
+    /// j·stride + i (scratch of the scalar pair pass; zeros on the diagonal).
     pub(super) trust: Vec<f64>,
     /// This month's contact of active partners i and j, at j·stride + i and
     /// i·stride + j (zeros on the diagonal).
     pub(super) contact: Vec<f64>,
-    /// Each partner's sums in the second pair pass: Σ τ, Σ m·τ, Σ m·τ·x and
-    /// Σ τ by the other's level (four rows), stride values each.
+    /// Each partner's sums from the pair pass: Σ τ, Σ m·τ, Σ m·τ·x and Σ τ
+    /// by the other's level (four rows), stride values each.
     pub(super) sums: Vec<f64>,
     /// All ones for an active partner, zero otherwise and for the padding.
     pub(super) act: Vec<u64>,

@@ -1,4 +1,4 @@
-//! The two pair passes of the monthly step (`docs/model.md` §3, steps 3–6).
+//! The pair pass of the monthly step (`docs/model.md` §3, steps 3–6).
 //!
 //! Pair quantities live in square arrays of side `np` (the partnership's
 //! *stride*: the number of partners plus at least three, rounded up to a
@@ -6,19 +6,22 @@
 //! written at once from any starting partner without leaving the row.
 //! Lanes past the last partner are padding and never count.
 //!
-//! The first pass goes over the unordered pairs {i, j}, i < j, of active
-//! partners, row by row, four partners j at a time: this month's contact,
-//! the evidence of both directions, their trust, who cooperates now, the
-//! horizontal cost and the smallest trust. It writes each direction's trust
-//! and the contact into column-major scratch: the trust of i in j at
-//! `j·np + i`. The second pass goes over the columns j of active partners
-//! and adds column j to every row's sums at once. Each row therefore
-//! receives its terms in ascending order of the other partner, as a
-//! row-by-row loop would, and the horizontal cost receives its pairs in the
-//! order of the pairs; every sum is the same, bit for bit, whichever code
-//! path runs. On x86-64 processors with AVX2 the first pass handles four
-//! pairs per instruction; elsewhere a scalar pass computes the same numbers
-//! with the same operations in the same order (no fused multiply–add).
+//! The pass goes over the unordered pairs {i, j}, i < j, of active
+//! partners: this month's contact, the evidence of both directions, their
+//! trust, who cooperates now, the horizontal cost and the smallest trust,
+//! and each partner's sums (Σ τ, Σ m·τ, Σ m·τ·x and Σ τ by the other's
+//! level) for the observed trust and the Friedkin–Johnsen step. Each
+//! partner's sums receive their terms in ascending order of the other
+//! partner, as a row-by-row loop would, and the horizontal cost receives
+//! its pairs in the order of the pairs; every sum is the same, bit for bit,
+//! whichever code path runs. On x86-64 processors with AVX2 the pass works
+//! on tiles of four partners by four, four pairs per instruction, and adds
+//! each tile's terms to the sums as it goes (rows before columns, tile rows
+//! in order, so the order of the terms is kept). Elsewhere a scalar pass
+//! writes each direction's trust and the contact into column-major scratch
+//! (the trust of i in j at `j·np + i`) and a second pass adds column j to
+//! every row's sums for each active j in turn: the same numbers, with the
+//! same operations in the same order (no fused multiply–add).
 
 use super::model::FORMAL_CONTACT;
 
@@ -89,12 +92,19 @@ pub(super) struct PairArrays<'a> {
     pub coop: &'a mut [u64],
     /// Evidence planes (`R_IJ` … `S_JI`), each np² long, at i·np + j, i < j.
     pub evidence: &'a mut [f64],
-    /// Column-major scratch: trust of i in j and contact at j·np + i.
+    /// Column-major scratch of the scalar pass: trust of i in j and contact
+    /// at j·np + i (the AVX2 pass does not use it).
     pub trust: &'a mut [f64],
     pub contact: &'a mut [f64],
     /// Scratch for the pairs' horizontal-cost terms (np² long), added up in
     /// pair order after the pass.
     pub terms: &'a mut [f64],
+    /// Each partner's level index (0, 1, 2) and view (n values).
+    pub level: &'a [usize],
+    pub view: &'a [f64],
+    /// Each partner's sums, written by the pass: seven rows of `np` (Σ τ,
+    /// Σ m·τ, Σ m·τ·x, then Σ τ over the others at each of four levels).
+    pub sums: &'a mut [f64],
 }
 
 impl PairArrays<'_> {
@@ -105,6 +115,8 @@ impl PairArrays<'_> {
         assert!(self.base.len() >= n2 && self.bonus.len() >= n2 && self.coop.len() >= n2);
         assert!(self.evidence.len() >= 4 * n2);
         assert!(self.trust.len() >= n2 && self.contact.len() >= n2 && self.terms.len() >= n2);
+        assert!(self.level.len() >= self.n && self.view.len() >= self.n);
+        assert!(self.sums.len() >= 7 * np);
     }
 }
 
@@ -130,7 +142,25 @@ pub(super) fn first_pass(c: &PairConsts, a: &mut PairArrays) -> PairTotals {
             };
         }
     }
-    first_pass_scalar(c, a)
+    let totals = first_pass_scalar(c, a);
+    row_sums(a);
+    totals
+}
+
+/// Each partner's sums from the column-major trust and contact that
+/// [`first_pass_scalar`] leaves (the definition the AVX2 pass follows).
+fn row_sums(a: &mut PairArrays) {
+    second_pass_portable(
+        &Columns {
+            np: a.np,
+            ids: a.ids,
+            level: a.level,
+            view: a.view,
+            trust: a.trust,
+            contact: a.contact,
+        },
+        a.sums,
+    );
 }
 
 /// The first pass, one pair at a time.
@@ -204,6 +234,72 @@ mod avx2 {
         ]
     }
 
+    /// Four partners' sums (Σ τ, Σ m·τ, Σ m·τ·x and Σ τ by the other's
+    /// level) in registers while a tile adds its terms.
+    struct RowSums {
+        tau: __m256d,
+        weight: __m256d,
+        weighted: __m256d,
+        level: [__m256d; 4],
+    }
+
+    impl RowSums {
+        /// The sums of partners `i..i + 4` from the seven rows of `np` at
+        /// `s`.
+        ///
+        /// # Safety
+        /// `s` must hold 7·np values and i + 4 ≤ np.
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        unsafe fn load(s: *const f64, np: usize, i: usize) -> Self {
+            // SAFETY: the caller guarantees the bounds.
+            unsafe {
+                let at = |row: usize| _mm256_loadu_pd(s.add(row * np + i));
+                RowSums {
+                    tau: at(0),
+                    weight: at(1),
+                    weighted: at(2),
+                    level: [at(3), at(4), at(5), at(6)],
+                }
+            }
+        }
+
+        /// # Safety
+        /// As for [`RowSums::load`].
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        unsafe fn store(&self, s: *mut f64, np: usize, i: usize) {
+            // SAFETY: the caller guarantees the bounds.
+            unsafe {
+                let put = |row: usize, v: __m256d| _mm256_storeu_pd(s.add(row * np + i), v);
+                put(0, self.tau);
+                put(1, self.weight);
+                put(2, self.weighted);
+                for (k, &v) in self.level.iter().enumerate() {
+                    put(3 + k, v);
+                }
+            }
+        }
+
+        /// Adds one term to each of the four partners: trust `t` in the
+        /// other partner, contact `m`, and the other's view and level, with
+        /// the operations of the portable second pass.
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        fn add(&mut self, t: __m256d, m: __m256d, (x, level): (__m256d, usize)) {
+            self.tau = _mm256_add_pd(self.tau, t);
+            let w = _mm256_mul_pd(m, t);
+            self.weight = _mm256_add_pd(self.weight, w);
+            self.weighted = _mm256_add_pd(self.weighted, _mm256_mul_pd(w, x));
+            match level {
+                0 => self.level[0] = _mm256_add_pd(self.level[0], t),
+                1 => self.level[1] = _mm256_add_pd(self.level[1], t),
+                2 => self.level[2] = _mm256_add_pd(self.level[2], t),
+                _ => self.level[3] = _mm256_add_pd(self.level[3], t),
+            }
+        }
+    }
+
     /// The first pass in tiles of four partners i by four partners j ≥ i.
     /// Each row of a tile is computed four lanes at a time; the trust of
     /// i in j and the contact then reach column j by transposing the tile
@@ -249,8 +345,22 @@ mod avx2 {
             let (base, bonus) = (a.base.as_ptr(), a.bonus.as_ptr());
             let coop_m = a.coop.as_mut_ptr() as *mut f64;
             let ev = a.evidence.as_mut_ptr();
-            let (trust, contact) = (a.trust.as_mut_ptr(), a.contact.as_mut_ptr());
             let terms = a.terms.as_mut_ptr();
+            let sums = a.sums.as_mut_ptr();
+            std::ptr::write_bytes(sums, 0, 7 * np);
+            let (n, level, view) = (a.n, a.level, a.view);
+            // The other partner of a column of terms: its view and level
+            // (padding partners past the last have only zero terms).
+            let other = |k: usize| -> (__m256d, usize) {
+                if k < n {
+                    (
+                        _mm256_set1_pd(*view.get_unchecked(k)),
+                        *level.get_unchecked(k) & 3,
+                    )
+                } else {
+                    (zero, 0)
+                }
+            };
             let end = a.ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4);
             let mut i0 = 0;
             while i0 < end {
@@ -373,40 +483,49 @@ mod avx2 {
                         // The smallest trust over live lanes (others count as 1).
                         let lo = _mm256_blendv_pd(one, _mm256_min_pd(t_ij, t_ji), live);
                         tmin = _mm256_min_pd(tmin, lo);
-                        *t_row = t_ij;
-                        *tji_row = t_ji;
-                        *m_row = m;
+                        // Pairs that are not live contribute exact zeros
+                        // to the partners' sums.
+                        *t_row = _mm256_and_pd(t_ij, live);
+                        *tji_row = _mm256_and_pd(t_ji, live);
+                        *m_row = _mm256_and_pd(m, live);
                     }
-                    // Column j of the scratch: trust of each i in j and the
-                    // contact, from the transposed tile; column i: trust of
-                    // each j in i, a row of the tile as it stands.
+                    // The partners' sums. Row i receives its terms in
+                    // ascending order of the other partner: those of the
+                    // partners before its tile row came with earlier tile
+                    // rows, then come the diagonal tile and the tiles to its
+                    // right, each adding its four columns in order.
                     let t_cols = transpose(t_rows);
                     let m_cols = transpose(m_rows);
                     if diagonal {
-                        // Column c below the diagonal holds the trust of the
-                        // later partner in c (row c of τ_ji); the diagonal 0.
-                        // Row 3 of the tile is never read: above the
-                        // diagonal it has no lane, and column 3 has no lane
-                        // below it.
+                        // Row i0 + a, column c: the trust of i0 + a in
+                        // i0 + c, worked out in row a of the tile above the
+                        // diagonal (lane c) and in row c below it (the trust
+                        // of the later partner, lane a); zero on the
+                        // diagonal (no pair is live there). Row 3 of the
+                        // tile is not needed: above the diagonal it has no
+                        // lane, and column 3 has no lane below it.
+                        let mut row = RowSums::load(sums, np, i0);
                         for c in 0..4 {
                             let cl = _mm256_set1_epi64x(c as i64);
                             let below = _mm256_castsi256_pd(_mm256_cmpgt_epi64(lane, cl));
-                            let diag = _mm256_castsi256_pd(_mm256_cmpeq_epi64(lane, cl));
                             let t = _mm256_blendv_pd(t_cols[c], tji_rows[c], below);
                             let m = _mm256_blendv_pd(m_cols[c], m_rows[c], below);
-                            let at = (j0 + c) * np + i0;
-                            _mm256_storeu_pd(trust.add(at), _mm256_blendv_pd(t, zero, diag));
-                            _mm256_storeu_pd(contact.add(at), _mm256_blendv_pd(m, zero, diag));
+                            row.add(t, m, other(i0 + c));
                         }
+                        row.store(sums, np, i0);
                     } else {
+                        // Rows i0..i0 + 4: the trust of each in j0 + c.
+                        let mut row = RowSums::load(sums, np, i0);
                         for c in 0..4 {
-                            let at = (j0 + c) * np + i0;
-                            _mm256_storeu_pd(trust.add(at), t_cols[c]);
-                            _mm256_storeu_pd(contact.add(at), m_cols[c]);
-                            let at = (i0 + c) * np + j0;
-                            _mm256_storeu_pd(trust.add(at), tji_rows[c]);
-                            _mm256_storeu_pd(contact.add(at), m_rows[c]);
+                            row.add(t_cols[c], m_cols[c], other(j0 + c));
                         }
+                        row.store(sums, np, i0);
+                        // Rows j0..j0 + 4: the trust of each in i0 + r.
+                        let mut row = RowSums::load(sums, np, j0);
+                        for r in 0..4 {
+                            row.add(tji_rows[r], m_rows[r], other(i0 + r));
+                        }
+                        row.store(sums, np, j0);
                     }
                     j0 += 4;
                 }
@@ -455,65 +574,11 @@ impl Columns<'_> {
     }
 }
 
-/// The second pass: each active partner's sums over the others, Σ τ,
-/// Σ m·τ, Σ m·τ·x and Σ τ by the other's level, into `sums` (seven rows of
-/// `np`: τ, m·τ, m·τ·x, then the four levels).
-pub(super) fn second_pass(c: &Columns, sums: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is available (checked just above).
-            return unsafe { second_pass_avx2(c, sums) };
-        }
-    }
-    second_pass_portable(c, sums);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn second_pass_avx2(c: &Columns, sums: &mut [f64]) {
-    use std::arch::x86_64::*;
-    let np = c.np;
-    let sums = &mut sums[..7 * np];
-    sums.fill(0.0);
-    let rows = c.rows();
-    assert!(np.is_multiple_of(4) && c.trust.len() >= np * np && c.contact.len() >= np * np);
-    assert!(
-        c.ids
-            .iter()
-            .all(|&j| j < np && j < c.level.len() && j < c.view.len())
-    );
-    let s = sums.as_mut_ptr();
-    for &j in c.ids {
-        // SAFETY: j < np and rows ≤ np, a multiple of four, so every column
-        // read lies in the np² long scratch and every sum in its np long row
-        // (the level row is `level & 3`, one of the four level rows).
-        unsafe {
-            let lvl = *c.level.get_unchecked(j) & 3;
-            let x = _mm256_set1_pd(*c.view.get_unchecked(j));
-            let (tcol, mcol) = (c.trust.as_ptr().add(j * np), c.contact.as_ptr().add(j * np));
-            let lev = s.add((3 + lvl) * np);
-            let mut r = 0;
-            while r < rows {
-                let t = _mm256_loadu_pd(tcol.add(r));
-                let m = _mm256_loadu_pd(mcol.add(r));
-                let w = _mm256_mul_pd(m, t);
-                let tau = s.add(r);
-                _mm256_storeu_pd(tau, _mm256_add_pd(_mm256_loadu_pd(tau), t));
-                _mm256_storeu_pd(lev.add(r), _mm256_add_pd(_mm256_loadu_pd(lev.add(r)), t));
-                let weight = s.add(np + r);
-                _mm256_storeu_pd(weight, _mm256_add_pd(_mm256_loadu_pd(weight), w));
-                let weighted = s.add(2 * np + r);
-                _mm256_storeu_pd(
-                    weighted,
-                    _mm256_add_pd(_mm256_loadu_pd(weighted), _mm256_mul_pd(w, x)),
-                );
-                r += 4;
-            }
-        }
-    }
-}
-
+/// The second pass of the scalar path: each active partner's sums over the
+/// others, Σ τ, Σ m·τ, Σ m·τ·x and Σ τ by the other's level, into `sums`
+/// (seven rows of `np`: τ, m·τ, m·τ·x, then the four levels), adding
+/// column j of the first pass's scratch to every row for each active j in
+/// turn. The AVX2 pass adds the same terms in the same order as it goes.
 fn second_pass_portable(c: &Columns, sums: &mut [f64]) {
     let np = c.np;
     let sums = &mut sums[..7 * np];
@@ -644,6 +709,7 @@ mod tests {
         evidence: Vec<f64>,
         trust: Vec<f64>,
         contact: Vec<f64>,
+        sums: Vec<f64>,
     }
 
     fn run(
@@ -655,6 +721,7 @@ mod tests {
         let (mut coop, mut evidence) = (c.coop.clone(), c.evidence.clone());
         let (mut trust, mut contact, mut terms) =
             (vec![f64::NAN; n2], vec![f64::NAN; n2], vec![0.0; n2]);
+        let mut sums = vec![f64::NAN; 7 * c.np];
         let mut arrays = PairArrays {
             n: c.n,
             np: c.np,
@@ -669,6 +736,9 @@ mod tests {
             trust: &mut trust,
             contact: &mut contact,
             terms: &mut terms,
+            level: &c.level,
+            view: &c.view,
+            sums: &mut sums,
         };
         arrays.check();
         let totals = pass(consts, &mut arrays);
@@ -678,6 +748,7 @@ mod tests {
             evidence,
             trust,
             contact,
+            sums,
         }
     }
 
@@ -735,21 +806,15 @@ mod tests {
                 );
             }
         }
+        // Each active partner's sums (seven rows of np).
         for &i in &c.ids {
-            for &j in &c.ids {
-                let k = j * np + i;
+            for row in 0..7 {
                 assert_eq!(
-                    a.trust[k].to_bits(),
-                    b.trust[k].to_bits(),
-                    "{what}: trust of {i} in {j}"
-                );
-                assert_eq!(
-                    a.contact[k].to_bits(),
-                    b.contact[k].to_bits(),
-                    "{what}: contact ({i}, {j})"
+                    a.sums[row * np + i].to_bits(),
+                    b.sums[row * np + i].to_bits(),
+                    "{what}: sum row {row} of partner {i}"
                 );
             }
-            assert_eq!(a.trust[i * np + i], 0.0);
         }
     }
 
@@ -767,7 +832,13 @@ mod tests {
             let c = case(n, &inactive, seed);
             for (executing, teams) in [(false, false), (true, true), (true, false)] {
                 let k = consts(executing, teams);
-                let scalar = run(&c, &k, first_pass_scalar);
+                // The reference: the scalar pass, then each partner's sums
+                // column by column.
+                let scalar = run(&c, &k, |k, a| {
+                    let totals = first_pass_scalar(k, a);
+                    row_sums(a);
+                    totals
+                });
                 // Check the scalar pass against the formulas for one pair.
                 if let [i, j, ..] = c.ids[..] {
                     let ij = i * c.np + j;
@@ -796,31 +867,23 @@ mod tests {
                         assert_same(&c, &scalar, &whole, &format!("n = {n}, AVX2, all active"));
                     }
                 }
-                // The second pass, every path against the portable one.
+                // The reference's sums against their definition: each
+                // active partner's terms in ascending order of the other.
                 let np = c.np;
-                let columns = Columns {
-                    np,
-                    ids: &c.ids,
-                    level: &c.level,
-                    view: &c.view,
-                    trust: &scalar.trust,
-                    contact: &scalar.contact,
-                };
-                let mut portable = vec![f64::NAN; 7 * np];
-                second_pass_portable(&columns, &mut portable);
-                let mut fast = vec![f64::NAN; 7 * np];
-                second_pass(&columns, &mut fast);
                 for &i in &c.ids {
-                    let mut tau = 0.0;
+                    let mut want = [0.0f64; 7];
                     for &j in c.ids.iter().filter(|&&j| j != i) {
-                        tau += scalar.trust[j * np + i];
+                        let (t, m) = (scalar.trust[j * np + i], scalar.contact[j * np + i]);
+                        want[0] += t;
+                        want[1] += m * t;
+                        want[2] += m * t * c.view[j];
+                        want[3 + c.level[j]] += t;
                     }
-                    assert_eq!(portable[i].to_bits(), tau.to_bits(), "row sum of {i}");
-                    for row in 0..7 {
+                    for (row, w) in want.iter().enumerate() {
                         assert_eq!(
-                            portable[row * np + i].to_bits(),
-                            fast[row * np + i].to_bits(),
-                            "second pass row {row} of {i}"
+                            scalar.sums[row * np + i].to_bits(),
+                            w.to_bits(),
+                            "sum row {row} of {i}"
                         );
                     }
                 }

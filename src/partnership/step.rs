@@ -4,11 +4,11 @@
 //! to what it delivered. The step allocates nothing: the buffers it needs
 //! live in [`State`] and [`Partnership`].
 //!
-//! The pair work takes two passes (module `pairs`): one over unordered
-//! pairs {i, j} works out the month's contact, updates the evidence of both
-//! directions and their trust, finds who cooperates and adds up the
-//! horizontal cost; one over the partners' columns then adds up every
-//! partner's sums for the observed trust and the Friedkin–Johnsen step.
+//! The pair work is one pass (module `pairs`) over the unordered pairs
+//! {i, j}: it works out the month's contact, updates the evidence of both
+//! directions and their trust, finds who cooperates, adds up the
+//! horizontal cost and every partner's sums for the observed trust and the
+//! Friedkin–Johnsen step.
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
@@ -19,7 +19,7 @@ use super::model::{
     GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
     Work, evidence_slots,
 };
-use super::pairs::{Columns, PairArrays, PairConsts, first_pass, second_pass};
+use super::pairs::{PairArrays, PairConsts, first_pass};
 use super::params::{GovernanceParams, Sector};
 use crate::governance::PolicyDomain;
 use rand::Rng;
@@ -384,12 +384,12 @@ fn dynamics(
         }
         u.behaviour_rng = rng;
     }
-    // 3–6. Two passes over the active partners (below): this month's
+    // 3–6. The pair pass over the active partners (below): this month's
     // contact (with cooperation as of the start of the month), evidence and
-    // trust of both directions, who cooperates now; then the horizontal cost
-    // and the sums that the observed trust and the Friedkin–Johnsen step
-    // need. Each partner's sums receive their terms in ascending order of
-    // the other partner, as a row-by-row pass would.
+    // trust of both directions, who cooperates now, the horizontal cost and
+    // the sums that the observed trust and the Friedkin–Johnsen step need.
+    // Each partner's sums receive their terms in ascending order of the
+    // other partner, as a row-by-row pass would.
     let lead = (p.leadership + u.leadership_bonus).min(1.0);
     let mult = PHASE_CONTACT[phase.min(2)] * (0.75 + 0.5 * lead) * (1.0 + 0.3 * p.vision_work);
     let teams_on = t >= p.teams_from;
@@ -432,20 +432,12 @@ fn dynamics(
             trust: &mut work.trust,
             contact: &mut work.contact,
             terms: &mut work.terms,
+            level: &u.level,
+            view: &u.view,
+            sums: &mut work.sums,
         },
     );
     let (coop, mut horizontal, tmin) = (totals.coop, totals.horizontal, totals.tmin);
-    second_pass(
-        &Columns {
-            np,
-            ids: &ids,
-            level: &u.level,
-            view: &u.view,
-            trust: &work.trust,
-            contact: &work.contact,
-        },
-        &mut work.sums,
-    );
     // Then partner by partner: its observed trust and its Friedkin–Johnsen
     // step; `level_sum[a][b]` is the sum of the trust of partners at level a
     // in partners at level b.
