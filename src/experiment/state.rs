@@ -84,8 +84,11 @@ impl Info {
     }
 
     /// How `other` differs as an experiment (the shard is not compared):
-    /// `(what, value here, value there)`, or `None` if it is the same.
-    pub fn difference(&self, other: &Info) -> Option<(&'static str, String, String)> {
+    /// `(what, value here, value there)`, or `None` if it is the same. When
+    /// the metric kinds differ (results written by a version of the model
+    /// that summarised a metric differently), the first metric whose kind
+    /// differs is named.
+    pub fn difference(&self, other: &Info) -> Option<(String, String, String)> {
         let list = |v: &[String]| v.join(",");
         let name = |i: &Info| {
             i.configurations
@@ -93,11 +96,12 @@ impl Info {
                 .cloned()
                 .unwrap_or_default()
         };
-        let kinds = |i: &Info| {
+        let each_kind = |i: &Info| {
             let f = i.final_kinds.iter().map(|k| k.name().to_string());
             let o = i.observable_kinds.iter().map(ObservableKind::name);
-            f.chain(o).collect::<Vec<_>>().join(",")
+            f.chain(o).collect::<Vec<_>>()
         };
+        let kinds = |i: &Info| each_kind(i).join(",");
         let fields: [(&'static str, String, String); 12] = [
             ("identity", self.identity.clone(), other.identity.clone()),
             ("seed", self.seed.to_string(), other.seed.to_string()),
@@ -136,7 +140,18 @@ impl Info {
                 other.block_size.to_string(),
             ),
         ];
-        fields.into_iter().find(|(_, a, b)| a != b)
+        let (what, here, there) = fields.into_iter().find(|(_, a, b)| a != b)?;
+        if what == "metric kinds" {
+            // The names agree (they are compared first): say which differs.
+            let names = self.final_metrics.iter().chain(&self.observables);
+            let differs = names
+                .zip(each_kind(self).into_iter().zip(each_kind(other)))
+                .find(|(_, (a, b))| a != b);
+            if let Some((name, (a, b))) = differs {
+                return Some((format!("the kind of `{name}`"), a, b));
+            }
+        }
+        Some((what.to_string(), here, there))
     }
 
     fn encode(&self, e: &mut Encoder) {
@@ -383,6 +398,46 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn info(survival: MetricKind) -> Info {
+        Info {
+            identity: "id".into(),
+            scenario: "s".into(),
+            seed: 1,
+            replications: 10,
+            months: 12,
+            configurations: vec!["a".into(), "b".into()],
+            baseline: 0,
+            observables: vec!["trust_mean".into()],
+            final_metrics: vec!["value_added_total".into(), "survival".into()],
+            inputs: vec![],
+            final_kinds: vec![MetricKind::Continuous, survival],
+            observable_kinds: vec![ObservableKind::Continuous],
+            shard: None,
+            block_size: 64,
+            save_trajectories: false,
+        }
+    }
+
+    /// Results written when a metric was summarised differently (an older
+    /// version of the model) are told apart by the metric, not by a list of
+    /// every kind.
+    #[test]
+    fn a_different_metric_kind_is_named() {
+        let old = info(MetricKind::Continuous);
+        let new = info(MetricKind::Share);
+        assert_eq!(old.difference(&old.clone()), None);
+        let (what, there, here) = old.difference(&new).unwrap();
+        assert_eq!(what, "the kind of `survival`");
+        assert_eq!((there.as_str(), here.as_str()), ("continuous", "share"));
+        // Other differences are reported as before.
+        let mut other = new.clone();
+        other.seed = 2;
+        assert_eq!(
+            new.difference(&other),
+            Some(("seed".to_string(), "1".to_string(), "2".to_string()))
+        );
+    }
 
     #[test]
     fn a_failed_atomic_write_leaves_no_tmp_file() {
