@@ -147,22 +147,6 @@ pub(super) fn first_pass(c: &PairConsts, a: &mut PairArrays) -> PairTotals {
     totals
 }
 
-/// Each partner's sums from the column-major trust and contact that
-/// [`first_pass_scalar`] leaves (the definition the AVX2 pass follows).
-fn row_sums(a: &mut PairArrays) {
-    second_pass_portable(
-        &Columns {
-            np: a.np,
-            ids: a.ids,
-            level: a.level,
-            view: a.view,
-            trust: a.trust,
-            contact: a.contact,
-        },
-        a.sums,
-    );
-}
-
 /// The first pass, one pair at a time.
 pub(super) fn first_pass_scalar(c: &PairConsts, a: &mut PairArrays) -> PairTotals {
     let np = a.np;
@@ -283,7 +267,7 @@ mod avx2 {
 
         /// Adds one term to each of the four partners: trust `t` in the
         /// other partner, contact `m`, and the other's view and level, with
-        /// the operations of the portable second pass.
+        /// the operations of the scalar path's `row_sums`.
         #[inline]
         #[target_feature(enable = "avx2")]
         fn add(&mut self, t: __m256d, m: __m256d, (x, level): (__m256d, usize)) {
@@ -551,55 +535,37 @@ mod avx2 {
     }
 }
 
-/// What the second pass reads: the active partners, their levels and
-/// views, and the first pass's column-major trust and contact.
-pub(super) struct Columns<'a> {
-    pub np: usize,
-    pub ids: &'a [usize],
-    pub level: &'a [usize],
-    pub view: &'a [f64],
-    pub trust: &'a [f64],
-    pub contact: &'a [f64],
-}
-
-impl Columns<'_> {
-    /// Rows worth summing: those up to the last active partner, rounded up
-    /// to whole vectors (the rows past it would only collect sums nobody
-    /// reads).
-    fn rows(&self) -> usize {
-        self.ids
-            .last()
-            .map_or(0, |&i| (i + 1).div_ceil(4) * 4)
-            .min(self.np)
-    }
-}
-
 /// The second pass of the scalar path: each active partner's sums over the
 /// others, Σ τ, Σ m·τ, Σ m·τ·x and Σ τ by the other's level, into `sums`
 /// (seven rows of `np`: τ, m·τ, m·τ·x, then the four levels), adding
-/// column j of the first pass's scratch to every row for each active j in
-/// turn. The AVX2 pass adds the same terms in the same order as it goes.
-fn second_pass_portable(c: &Columns, sums: &mut [f64]) {
-    let np = c.np;
-    let sums = &mut sums[..7 * np];
+/// column j of the column-major trust and contact that [`first_pass_scalar`]
+/// leaves to every row for each active j in turn. This is the definition
+/// the AVX2 pass follows, adding the same terms in the same order as it
+/// goes.
+fn row_sums(a: &mut PairArrays) {
+    let np = a.np;
+    // Rows worth summing: those up to the last active partner, rounded up
+    // to whole vectors (the rows past it would only collect sums nobody
+    // reads).
+    let rows = a.ids.last().map_or(0, |&i| (i + 1).div_ceil(4) * 4).min(np);
+    let sums = &mut a.sums[..7 * np];
     sums.fill(0.0);
     let (row_tau, rest) = sums.split_at_mut(np);
     let (row_weight, rest) = rest.split_at_mut(np);
     let (row_weighted, row_level) = rest.split_at_mut(np);
-    let rows = c.rows();
     let (row_tau, row_weight, row_weighted) = (
         &mut row_tau[..rows],
         &mut row_weight[..rows],
         &mut row_weighted[..rows],
     );
-    for &j in c.ids {
+    for &j in a.ids {
         let (tau_col, m_col) = (
-            &c.trust[j * np..j * np + rows],
-            &c.contact[j * np..j * np + rows],
+            &a.trust[j * np..j * np + rows],
+            &a.contact[j * np..j * np + rows],
         );
-        let lvl = c.level[j] & 3;
+        let lvl = a.level[j] & 3;
         let level_row = &mut row_level[lvl * np..lvl * np + rows];
-        let x = c.view[j];
+        let x = a.view[j];
         for ((((tau, lev), weight), weighted), (&t, &m)) in row_tau
             .iter_mut()
             .zip(level_row.iter_mut())
