@@ -2,6 +2,7 @@
 //! that act on the partnership as a whole.
 
 use super::functions::ownership;
+use super::mechanisms::Mechanism;
 use super::model::{
     BONUS_CAP, DISSOLVING_REVIEWS, EXCHANGE_CONTACT_PER_WEEK, EXCHANGE_EVIDENCE_PER_WEEK,
     EXCHANGE_SPILLOVER, LEADER_EXCHANGE_EVIDENCE, Partnership, Phase, WORKSHOP_GAIN, Work,
@@ -163,7 +164,9 @@ pub(super) fn satisfaction(
 /// A review of efficiency and equity (Ring & Van de Ven 1994).
 pub(super) fn review(p: &GovernanceParams, st: &mut Partnership, satisfaction: &[f64], t: u32) {
     let [d, v, c] = st.period;
+    let months = st.period_months;
     st.period = [0.0; 3];
+    st.period_months = 0;
     let benefit = d + v;
     let efficiency = if benefit + c > 0.0 {
         benefit / (benefit + c)
@@ -174,11 +177,30 @@ pub(super) fn review(p: &GovernanceParams, st: &mut Partnership, satisfaction: &
     let lead = (p.leadership + st.leadership_bonus).min(1.0);
     st.learning += p.learning_rate * (0.5 + 0.5 * lead) * (1.0 - st.learning);
     let executing = st.phase == Phase::Execute;
-    let positive = if executing {
-        efficiency >= 0.5 && equity >= p.exit_threshold
-    } else {
-        equity >= p.exit_threshold
-    };
+    // Outside targets (mechanism `target_review`): the delivery per place
+    // they demand over the period, a share of what the active partners
+    // could deliver at full capacity and perfect fit.
+    let target_met = !(executing
+        && p.external_targets
+        && p.mechanisms.on(Mechanism::TargetReview))
+        || {
+            let potential: f64 = st
+                .capacity
+                .iter()
+                .zip(&st.active)
+                .filter(|&(_, &on)| on)
+                .map(|(c, _)| c)
+                .sum::<f64>()
+                * p.productivity
+                * f64::from(months);
+            d >= p.target_level * potential
+        };
+    let positive = target_met
+        && if executing {
+            efficiency >= 0.5 && equity >= p.exit_threshold
+        } else {
+            equity >= p.exit_threshold
+        };
     if positive {
         st.negative_reviews = 0;
         // The current members' commitment widens (partners who left never

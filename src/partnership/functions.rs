@@ -25,16 +25,12 @@
 //! assert_eq!(handovers(a).iter().flatten().map(|h| h.2).collect::<Vec<_>>(), vec![2]);
 //! ```
 
+use super::mechanisms::Mechanism;
 use super::model::flexibility;
 use super::params::GovernanceParams;
 use super::places::Places;
 use crate::governance::{Assignment, Level};
 
-/// Share of a hand-over's cost saved when both of its levels have active
-/// partners in the partnership (someone on each side of the boundary).
-pub const BRIDGE_CUT: f64 = 0.3;
-/// Liaison posts at which connectors reach half their effect.
-pub const CONNECT_HALF: f64 = 2.0;
 /// Extra value added per unit of waiver flexibility: room to innovate.
 pub const INNOVATION: f64 = 0.5;
 
@@ -49,26 +45,34 @@ pub fn handovers(a: Assignment) -> [Option<(Level, Level, u32)>; 2] {
 }
 
 /// Strength of the cross-level connectors in month `t`:
-/// `posts/(posts + CONNECT_HALF)` from `connectors.from_month` on, else 0.
+/// `posts/(posts + half_posts)` from `connectors.from_month` on, else 0.
 pub fn connect(p: &GovernanceParams, t: u32) -> f64 {
     if t >= p.connectors_from && p.connector_posts > 0.0 {
-        p.connector_posts / (p.connector_posts + CONNECT_HALF)
+        p.connector_posts / (p.connector_posts + p.connector_half)
     } else {
         0.0
     }
 }
 
 /// Ownership of the policy by the partners:
-/// `(1 − g_o·(1 − loc C)) · (1 − o·|loc M − loc I|) · targets`, where `g_o`
-/// is `ownership_gap` (a policy conceived far away is less the partners'
-/// own), `o` is `outside_targets` (a manager far from the implementer sets
-/// targets from outside) and `targets = 1 − ¼·strictness` when explicit
+/// `(1 − g_o·(1 − loc C)) · (1 − o·max(0, loc I − loc M)) · targets`, where
+/// `g_o` is `ownership_gap` (a policy conceived far away is less the
+/// partners' own; mechanism `ownership`), `o` is `outside_targets` (a
+/// manager above the implementer sets its targets from outside; mechanism
+/// `outside_targets`) and `targets = 1 − ¼·strictness` when explicit
 /// outside targets are on.
 pub fn ownership(p: &GovernanceParams) -> f64 {
     let a = p.assignment;
-    let conceived = 1.0 - p.ownership_gap * (1.0 - a.conceive.locality());
-    let distance = (a.manage.locality() - a.implement.locality()).abs();
-    let managed = 1.0 - p.outside_targets * distance;
+    let conceived = if p.mechanisms.on(Mechanism::Ownership) {
+        1.0 - p.ownership_gap * (1.0 - a.conceive.locality())
+    } else {
+        1.0
+    };
+    let managed = if p.mechanisms.on(Mechanism::OutsideTargets) {
+        1.0 - p.outside_targets * (a.implement.locality() - a.manage.locality()).max(0.0)
+    } else {
+        1.0
+    };
     let targets = if p.external_targets {
         1.0 - 0.25 * p.target_strictness
     } else {
@@ -78,8 +82,12 @@ pub fn ownership(p: &GovernanceParams) -> f64 {
 }
 
 /// Share of the needs information that reaches the manager from the
-/// implementer: `(1 − information_loss·(1 − connect))^steps(M, I)`.
+/// implementer: `(1 − information_loss·(1 − connect))^steps(M, I)`
+/// (mechanism `information`).
 pub fn information_retained(p: &GovernanceParams, connect: f64) -> f64 {
+    if !p.mechanisms.on(Mechanism::Information) {
+        return 1.0;
+    }
     let a = p.assignment;
     let steps = (a.manage.index() as i32 - a.implement.index() as i32).unsigned_abs();
     (1.0 - p.information_loss * (1.0 - connect)).powi(steps as i32)
@@ -87,26 +95,40 @@ pub fn information_retained(p: &GovernanceParams, connect: f64) -> f64 {
 
 /// Weight the manager gives to its own view of the target: a manager more
 /// local than the conceiver adapts, `adaptation · flex · info · level_trust`
-/// (flexibility to act, information from the implementer, trust between
-/// levels); a manager less local than the conceiver standardises,
-/// `outside_targets · (loc C − loc M)`; at the conceiver's level, 0.
+/// (mechanism `adaptation`); a manager less local than the conceiver
+/// standardises, `standardisation · (loc C − loc M)` (mechanism
+/// `standardisation`); at the conceiver's level, 0.
 pub fn management_weight(p: &GovernanceParams, level_trust: f64, connect: f64) -> f64 {
     let a = p.assignment;
     let (c, m) = (a.conceive.locality(), a.manage.locality());
-    if m > c {
+    if m > c && p.mechanisms.on(Mechanism::Adaptation) {
         (p.adaptation * flexibility(p) * information_retained(p, connect) * level_trust)
             .clamp(0.0, 1.0)
-    } else if m < c {
-        (p.outside_targets * (c - m)).clamp(0.0, 1.0)
+    } else if m < c && p.mechanisms.on(Mechanism::Standardisation) {
+        (p.standardisation * (c - m)).clamp(0.0, 1.0)
     } else {
         0.0
     }
 }
 
+/// The targets the conceiving and the managing level would set for
+/// locality `place` ([`Places::conceived_target`]); with the mechanism
+/// `targets` off, both are the locality's own need.
+pub fn level_targets(p: &GovernanceParams, places: &Places, place: usize) -> [f64; 2] {
+    if !p.mechanisms.on(Mechanism::Targets) {
+        let need = places.needs()[place];
+        return [need, need];
+    }
+    let a = p.assignment;
+    [
+        places.conceived_target(place, a.conceive, p.spillover),
+        places.conceived_target(place, a.manage, p.spillover),
+    ]
+}
+
 /// The provision locality `place` gets: the conceiver's target moved toward
 /// the manager's by [`management_weight`]:
-/// `x_p = c_p + w·(m_p − c_p)`, with `c_p`, `m_p` the targets the conceiving
-/// and managing levels would set ([`Places::conceived_target`]).
+/// `x_p = c_p + w·(m_p − c_p)`, with `c_p`, `m_p` from [`level_targets`].
 pub fn policy_target(
     p: &GovernanceParams,
     places: &Places,
@@ -114,9 +136,7 @@ pub fn policy_target(
     level_trust: f64,
     connect: f64,
 ) -> f64 {
-    let a = p.assignment;
-    let c = places.conceived_target(place, a.conceive, p.spillover);
-    let m = places.conceived_target(place, a.manage, p.spillover);
+    let [c, m] = level_targets(p, places, place);
     provision(p, c, m, level_trust, connect)
 }
 
@@ -131,8 +151,8 @@ pub(super) fn provision(
     c + management_weight(p, level_trust, connect) * (m - c)
 }
 
-/// Quadratic loss of locality `place`: `(x_p − θ_p)² + local_error·loc C`
-/// (Oates 1972), the second term the expertise a local design lacks.
+/// Quadratic loss of locality `place`: `(x_p − θ_p)² + e`, with `e` the
+/// expertise a local design lacks ([`expertise_loss`]; Oates 1972).
 pub fn needs_loss(
     p: &GovernanceParams,
     places: &Places,
@@ -141,7 +161,18 @@ pub fn needs_loss(
     connect: f64,
 ) -> f64 {
     let x = policy_target(p, places, place, level_trust, connect);
-    loss_at(p, x, places.needs()[place])
+    loss_at(p, x, places.needs()[place], connect)
+}
+
+/// Expertise a design conceived at level C lacks:
+/// `local_error · loc C · (1 − connect)`; connectors bring the upper
+/// levels' specialists to a local design (mechanism `expertise`).
+pub fn expertise_loss(p: &GovernanceParams, connect: f64) -> f64 {
+    if p.mechanisms.on(Mechanism::Expertise) {
+        p.local_error * p.assignment.conceive.locality() * (1.0 - connect)
+    } else {
+        0.0
+    }
 }
 
 /// `GovernanceModel::fit` of a locality whose ideal is `need`, from the
@@ -155,58 +186,112 @@ pub(super) fn fit_from_targets(
     connect: f64,
     coverage: f64,
 ) -> f64 {
-    coverage / (1.0 + loss_at(p, provision(p, c, m, level_trust, connect), need))
+    coverage / (1.0 + loss_at(p, provision(p, c, m, level_trust, connect), need, connect))
 }
 
 /// [`needs_loss`] of provision `x` for a locality whose ideal is `need`.
-pub(super) fn loss_at(p: &GovernanceParams, x: f64, need: f64) -> f64 {
-    (x - need).powi(2) + p.local_error * p.assignment.conceive.locality()
+pub(super) fn loss_at(p: &GovernanceParams, x: f64, need: f64, connect: f64) -> f64 {
+    (x - need).powi(2) + expertise_loss(p, connect)
 }
 
-/// What silos leave of horizontal integration where the policy is
-/// implemented: `1/(1 + silo_block·(silos − 1)·(½ + ½·loc I))`; vertical
-/// lines meet, and divide, most where the problems are most connected.
+/// What silos leave of joint work: `1/(1 + silo_block·(silos − 1))`
+/// (mechanism `silos`; Lloyd slide 14: vertical lines divide connected
+/// elements at whatever level the work is done).
 pub fn silo_factor(p: &GovernanceParams) -> f64 {
-    let li = p.assignment.implement.locality();
-    1.0 / (1.0 + p.silo_block * (p.silos - 1.0).max(0.0) * (0.5 + 0.5 * li))
+    if !p.mechanisms.on(Mechanism::Silos) {
+        return 1.0;
+    }
+    1.0 / (1.0 + p.silo_block * (p.silos - 1.0).max(0.0))
+}
+
+/// What interconnection leaves of integration: `1/(1 + interconnection·(k − 1))`
+/// for k policy domains (mechanism `interconnection`; Lloyd slide 13: the
+/// more domains meet in the problem, the harder they are to join up,
+/// whoever implements).
+pub fn interconnection_factor(p: &GovernanceParams) -> f64 {
+    if !p.mechanisms.on(Mechanism::Interconnection) {
+        return 1.0;
+    }
+    let k = p.domains.len().max(1) as f64;
+    1.0 / (1.0 + p.interconnection * (k - 1.0))
 }
 
 /// Integration quality of a partnership:
-/// `g = trust · alignment · covered · σ_I · (½ + ½·loc I)`.
+/// `g = trust · alignment · covered · σ · ι`, with σ the [`silo_factor`]
+/// and ι the [`interconnection_factor`].
 pub fn integration(p: &GovernanceParams, trust: f64, alignment: f64, covered: f64) -> f64 {
-    let li = p.assignment.implement.locality();
-    trust * alignment * covered * silo_factor(p) * (0.5 + 0.5 * li)
+    trust * alignment * covered * silo_factor(p) * interconnection_factor(p)
 }
 
-/// Domain coverage of the policy on the ground: the conceiver sees
-/// `seen = 1 + (k − 1)·loc C` of the k domains; designed-in domains still
-/// need half their integration, the others all of it:
-/// `coverage = covered · (½·seen/k + (1 − ½·seen/k)·g)`. Never free: it
-/// falls with uncovered domains and with weak integration at every level.
+/// Domains the conceiver sees (mechanism `framing`): with `h` of the
+/// policy's k domains held by the partners at the conceiving level,
+/// `seen = 1 + (h − 1)·σ` (0 if h = 0), σ the [`silo_factor`]: a conceiving
+/// body sees what the organisations at its own level work on, and silos
+/// keep it from combining them. With the mechanism off, `seen = k`.
+pub fn domains_seen(p: &GovernanceParams) -> f64 {
+    let k = p.domains.len().max(1) as f64;
+    if !p.mechanisms.on(Mechanism::Framing) {
+        return k;
+    }
+    let held = p
+        .domains
+        .iter()
+        .filter(|&&d| {
+            p.partners
+                .iter()
+                .any(|q| q.level == p.assignment.conceive && q.domains.contains(&d))
+        })
+        .count() as f64;
+    if held == 0.0 {
+        0.0
+    } else {
+        1.0 + (held - 1.0) * silo_factor(p)
+    }
+}
+
+/// Domain coverage of the policy on the ground: with `d = design_share ·
+/// seen/k` the share of the joining-up the design does itself
+/// ([`domains_seen`]), `coverage = covered · (d + (1 − d)·g)`. It falls with
+/// uncovered domains and with weak integration at every level.
 pub fn domain_coverage(p: &GovernanceParams, covered: f64, g: f64) -> f64 {
     let k = p.domains.len().max(1) as f64;
-    let seen = 1.0 + (k - 1.0) * p.assignment.conceive.locality();
-    let designed = 0.5 * seen / k;
+    let designed = p.design_share * domains_seen(p) / k;
     covered * (designed + (1.0 - designed) * g.clamp(0.0, 1.0))
 }
 
-/// Proximity of the implementer to the users: `0.8 + 0.2·loc I` of the
-/// delivery reaches them.
+/// Proximity of the implementer to the users: `1 − proximity_loss·(1 − loc I)`
+/// of the delivery reaches them (mechanism `proximity`).
 pub fn reach(p: &GovernanceParams) -> f64 {
-    0.8 + 0.2 * p.assignment.implement.locality()
+    if !p.mechanisms.on(Mechanism::Proximity) {
+        return 1.0;
+    }
+    1.0 - p.proximity_loss * (1.0 - p.assignment.implement.locality())
 }
 
 /// Running cost per place and month: `running · (1 + scale_penalty·loc M)`;
-/// a local manager loses administrative scale.
+/// a local manager loses administrative scale (mechanism `scale`).
 pub fn running_cost(p: &GovernanceParams) -> f64 {
+    if !p.mechanisms.on(Mechanism::Scale) {
+        return p.running;
+    }
     p.running * (1.0 + p.scale_penalty * p.assignment.manage.locality())
 }
 
-/// The cost of one hand-over across `steps` levels:
-/// `handover · (1 + ½(steps − 1)) · silos · (φ + (1 − φ)(1 − τ)) ·
-/// (1 − BRIDGE_CUT·bridged) · (1 − ½·connect) · (1 − cut)`, with τ the trust
-/// between the partners of the two levels, `bridged` whether both levels
-/// have partners, and `cut` the waivers' saving.
+/// Share of a partnership's coordination cost each of the `places` it
+/// serves bears: `places^(−scale_economy)` (mechanism `scale`).
+pub fn coordination_share(p: &GovernanceParams, places: usize) -> f64 {
+    if !p.mechanisms.on(Mechanism::Scale) {
+        return 1.0;
+    }
+    (places as f64).powf(-p.scale_economy)
+}
+
+/// The cost of one hand-over across `steps` levels (mechanism `handovers`):
+/// `handover · (1 + ½(steps − 1)) · S · (φ + (1 − φ)(1 − τ)) ·
+/// (1 − bridge_cut·bridged) · (1 − ½·connect) · (1 − cut)`, with S the
+/// silos to align (1 with the mechanism `silos` off), τ the trust between
+/// the partners of the two levels, `bridged` whether both levels have
+/// partners, and `cut` the waivers' saving.
 pub fn handover_cost(
     p: &GovernanceParams,
     steps: u32,
@@ -214,23 +299,34 @@ pub fn handover_cost(
     bridged: bool,
     connect: f64,
 ) -> f64 {
+    if !p.mechanisms.on(Mechanism::Handovers) {
+        return 0.0;
+    }
     let cut = if p.waivers {
         0.5 * p.waiver_flexibility
     } else {
         0.0
     };
+    let silos = if p.mechanisms.on(Mechanism::Silos) {
+        p.silos
+    } else {
+        1.0
+    };
     p.handover
         * (1.0 + 0.5 * (f64::from(steps) - 1.0))
-        * p.silos
+        * silos
         * (p.hassle_floor + (1.0 - p.hassle_floor) * (1.0 - trust_between))
-        * (1.0 - if bridged { BRIDGE_CUT } else { 0.0 })
+        * (1.0 - if bridged { p.bridge_cut } else { 0.0 })
         * (1.0 - 0.5 * connect)
         * (1.0 - cut)
 }
 
 /// Months the hand-overs add before delivery can start:
-/// `handover_delay · Σ steps · (1 − connect)`.
+/// `handover_delay · Σ steps · (1 − connect)` (mechanism `handovers`).
 pub fn handover_delay(p: &GovernanceParams, connect: f64) -> f64 {
+    if !p.mechanisms.on(Mechanism::Handovers) {
+        return 0.0;
+    }
     let steps: u32 = handovers(p.assignment).iter().flatten().map(|h| h.2).sum();
     p.handover_delay * f64::from(steps) * (1.0 - connect)
 }
@@ -242,6 +338,23 @@ pub fn innovation(p: &GovernanceParams) -> f64 {
     } else {
         1.0
     }
+}
+
+/// How present a partner of level `level` is at one table of a partnership
+/// implemented at `implement` (mechanism `attention`): an organisation of
+/// an upper level sits at `n = k(level)/k(I)` tables, and a seat of a lower
+/// level stands for `n = k(I)/k(level)` organisations; its presence is
+/// `n^(−attention)` (1 at its own level). `places_per_unit` gives k.
+pub fn presence(p: &GovernanceParams, level: Level, places_per_unit: impl Fn(Level) -> usize) -> f64 {
+    if !p.mechanisms.on(Mechanism::Attention) {
+        return 1.0;
+    }
+    let (own, table) = (
+        places_per_unit(level) as f64,
+        places_per_unit(p.assignment.implement) as f64,
+    );
+    let n = if own > table { own / table } else { table / own };
+    n.powf(-p.attention)
 }
 
 #[cfg(test)]

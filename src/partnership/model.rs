@@ -3,10 +3,12 @@
 //! assignment. Monthly steps; every rule is written out in `docs/model.md`
 //! and the code follows the same order and symbols.
 
-use super::functions::{connect, fit_from_targets};
+use super::functions::{connect, fit_from_targets, level_targets, presence};
 use super::pairs;
 use super::params::{GovernanceParams, Sector};
 use super::places::{Places, gini, spread_benefits};
+use super::upper::pooled_resources;
+use super::mechanisms::Mechanism;
 use super::step::{domain_bit, joined_dispersion};
 use crate::governance::Level;
 use crate::sim::{MetricKind, Model, ModelError, ObservableKind, SimRng, stream_seed};
@@ -157,6 +159,11 @@ pub struct Partnership {
     pub period: [f64; 3],
     /// This month's outputs.
     pub month: UnitMonth,
+    /// Lasting formality from starting delivery before trust had grown
+    /// (§7.0): the share of value added it removes.
+    pub formality: f64,
+    /// Months booked in `period` since the last review.
+    pub period_months: u32,
     /// Generator for partner behaviour and exits.
     pub behaviour_rng: SimRng,
     /// Generator for intervention events, separate so interventions do not
@@ -212,6 +219,8 @@ pub(super) struct Work {
     pub(super) act: Vec<u64>,
     /// Horizontal-cost terms of the first pair pass (stride² values).
     pub(super) terms: Vec<f64>,
+    /// The best learning stock of each group of partnerships (diffusion).
+    pub(super) best: Vec<f64>,
     /// Active public, non-public and voluntary partners (exchanges).
     pub(super) public: Vec<usize>,
     pub(super) others: Vec<usize>,
@@ -231,8 +240,12 @@ pub struct UnitMonth {
     pub dispersion: f64,
     /// Domain coverage of the policy (§7.7).
     pub coverage: f64,
-    /// Capacity of the partners who kept their commitments, while executing.
+    /// Capacity of the partners of the national and regional levels who
+    /// kept their commitments, while executing.
     pub kept_capacity: f64,
+    /// Capacity of the local partners who kept their commitments, while
+    /// executing (each place scales it by its own resources, §7.C).
+    pub kept_local: f64,
     /// Value added per place this month.
     pub value_added: f64,
     /// Transaction cost per place this month.
@@ -266,6 +279,9 @@ pub struct State {
     /// Each place's targets from the conceiving and the managing level
     /// ([`Places::conceived_target`]), fixed for the run.
     pub(super) targets: Vec<[f64; 2]>,
+    /// Each place's local resources after pooling ([`pooled_resources`]),
+    /// before and after the connectors start to work.
+    pub(super) resources: [Vec<f64>; 2],
     /// Work buffers of the monthly step, shared by the partnerships (no
     /// allocation in the monthly step).
     pub(super) work: Work,
@@ -314,9 +330,11 @@ pub struct Totals {
 }
 
 impl GovernanceModel {
+    /// The locality of the assignment: the mean of its three functions'
+    /// `loc` (each function counts the same; no source weighs them).
     pub(super) fn locality_weights(p: &GovernanceParams) -> f64 {
         let a = p.assignment;
-        0.4 * a.conceive.locality() + 0.3 * a.manage.locality() + 0.3 * a.implement.locality()
+        (a.conceive.locality() + a.manage.locality() + a.implement.locality()) / 3.0
     }
 
     /// Fit of locality `place` to its needs: `1/(1 + loss_p) · coverage`,
@@ -330,11 +348,7 @@ impl GovernanceModel {
         connect: f64,
         coverage: f64,
     ) -> f64 {
-        let a = p.assignment;
-        let targets = [
-            places.conceived_target(place, a.conceive, p.spillover),
-            places.conceived_target(place, a.manage, p.spillover),
-        ];
+        let targets = level_targets(p, places, place);
         let need = places.needs()[place];
         fit_from_targets(p, targets, need, level_trust, connect, coverage)
     }
@@ -375,21 +389,6 @@ pub fn flexibility(p: &GovernanceParams) -> f64 {
         1.0
     };
     base * targets
-}
-
-/// One consistent policy across places: the conceiving level's common
-/// standards move a share `consistency · (1 − loc C)` of each place's
-/// benefit to the mean of the places it conceives for (the nation or the
-/// region), `b'_p = (1 − e)·b_p + e·mean_{unit(p)} b`. Totals are unchanged.
-pub fn equalise(places: &Places, p: &GovernanceParams, benefit: &[f64], out: &mut Vec<f64>) {
-    let level = p.assignment.conceive;
-    let e = p.consistency * (1.0 - level.locality());
-    let per = places.places_per_unit(level);
-    out.clear();
-    for chunk in benefit.chunks(per) {
-        let mean = chunk.iter().sum::<f64>() / chunk.len() as f64;
-        out.extend(chunk.iter().map(|&b| (1.0 - e) * b + e * mean));
-    }
 }
 
 /// Sets up one partnership from its own generator, starting from the pair
@@ -486,6 +485,8 @@ fn partnership(p: &GovernanceParams, setup: &PairSetup, rng: &mut SimRng) -> Par
         dissolved_by: None,
         period: [0.0; 3],
         month: UnitMonth::default(),
+        formality: 0.0,
+        period_months: 0,
         behaviour_rng,
         intervention_rng,
         funding_rng,
@@ -522,12 +523,20 @@ struct PairSetup {
 }
 
 impl PairSetup {
-    fn new(p: &GovernanceParams) -> Self {
+    fn new(p: &GovernanceParams, places: &Places) -> Self {
         let n = p.partners.len();
         let np = pairs::stride(n);
         let a = p.assignment;
         let involved = |l: Level| a.conceive == l || a.manage == l || a.implement == l;
-        let inv = |l: Level| if involved(l) { 1.0 } else { 0.6 };
+        let here = |l: Level| presence(p, l, |x| places.places_per_unit(x));
+        let inv = |l: Level| {
+            here(l)
+                * if involved(l) {
+                    1.0
+                } else {
+                    p.uninvolved_contact
+                }
+        };
         let link = connect_strength(p);
         let mut evidence = vec![0.0; 4 * np * np];
         let mut base_contact = vec![0.0; np * np];
@@ -582,6 +591,7 @@ impl Work {
             sums: vec![0.0; 7 * np],
             act: vec![0; np],
             terms: vec![0.0; np * np],
+            best: Vec::with_capacity(64),
             public: Vec::with_capacity(n),
             others: Vec::with_capacity(n),
             voluntary: Vec::with_capacity(n),
@@ -641,9 +651,10 @@ impl Model for GovernanceModel {
             p.localities_per_region,
             p.needs_variance,
             p.regional_share,
+            p.capacity_variance,
             &mut places_rng,
         );
-        let setup = PairSetup::new(p);
+        let setup = PairSetup::new(p, &places);
         let units = (0..places.units(p.assignment.implement))
             .map(|u| {
                 partnership(
@@ -654,17 +665,14 @@ impl Model for GovernanceModel {
             })
             .collect();
         let count = places.count();
-        let a = p.assignment;
-        let targets = (0..count)
-            .map(|k| {
-                [
-                    places.conceived_target(k, a.conceive, p.spillover),
-                    places.conceived_target(k, a.manage, p.spillover),
-                ]
-            })
-            .collect();
+        let targets = (0..count).map(|k| level_targets(p, &places, k)).collect();
+        let resources = [
+            pooled_resources(p, &places, 0.0),
+            pooled_resources(p, &places, connect_strength(p)),
+        ];
         Ok(State {
             targets,
+            resources,
             work: Work::new(p.partners.len()),
             units,
             benefit: vec![0.0; count],
@@ -759,10 +767,18 @@ impl Model for GovernanceModel {
             })
             .count() as f64
             / places;
+        // Territorial justice (Davies 1968): each place's benefit, after
+        // spill-overs, per unit of its need.
         let mut spread = Vec::with_capacity(st.benefit.len());
-        let mut equal = Vec::with_capacity(st.benefit.len());
-        equalise(&st.places, p, &st.benefit, &mut equal);
-        spread_benefits(&equal, p.spillover, &mut spread);
+        let spill = if p.mechanisms.on(Mechanism::Targets) {
+            p.spillover
+        } else {
+            0.0
+        };
+        spread_benefits(&st.benefit, spill, &mut spread);
+        for (b, &need) in spread.iter_mut().zip(st.places.needs()) {
+            *b /= need;
+        }
         out.extend_from_slice(&[
             st.month.trust_mean,
             st.month.trust_min,

@@ -64,7 +64,8 @@ pub(super) struct PairConsts {
 pub(super) struct PairTotals {
     /// Ordered pairs that cooperate (twice the unordered ones).
     pub coop: usize,
-    /// Σ over pairs of m·(floor + (1 − floor)·(1 − (τ_ij + τ_ji)/2)).
+    /// Σ over pairs of min(1, base·mult)·(floor + (1 − floor)·(1 − (τ_ij + τ_ji)/2)): the
+    /// coordination the structure requires, costed by distrust.
     pub horizontal: f64,
     /// Smallest trust of any active partner in another (1 when none).
     pub tmin: f64,
@@ -164,8 +165,12 @@ pub(super) fn first_pass_scalar(c: &PairConsts, a: &mut PairArrays) -> PairTotal
             let ij = i * np + j;
             let kept_j = a.kept[j];
             let mate = if c.teams { a.mate[ij] } else { 0.0 };
-            let mut m = a.base[ij] * c.mult + a.bonus[ij] + mate;
+            let need = a.base[ij] * c.mult;
+            let mut m = need + a.bonus[ij] + mate;
             m = if m < 1.0 { m } else { 1.0 };
+            // The coordination the structure requires (no exchange, team
+            // or formal-contact adjustment): what the hassle cost is paid on.
+            let need = if need < 1.0 { need } else { 1.0 };
             if c.executing && a.coop[ij] == 0 {
                 m *= FORMAL_CONTACT;
             }
@@ -184,7 +189,7 @@ pub(super) fn first_pass_scalar(c: &PairConsts, a: &mut PairArrays) -> PairTotal
             let both = t_ij >= c.risk && t_ji >= c.risk;
             a.coop[ij] = if both { u64::MAX } else { 0 };
             out.coop += 2 * usize::from(both);
-            out.horizontal += m * (c.floor + c.hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
+            out.horizontal += need * (c.floor + c.hassle_left * (1.0 - 0.5 * (t_ij + t_ji)));
             // The smallest trust (no NaN can arise: r, s ≥ 0).
             out.tmin = if t_ij < out.tmin { t_ij } else { out.tmin };
             out.tmin = if t_ji < out.tmin { t_ji } else { out.tmin };
@@ -387,13 +392,12 @@ mod avx2 {
                         } else {
                             zero
                         };
+                        let need = _mm256_mul_pd(_mm256_loadu_pd(base.add(ij)), mult);
                         let mut m = _mm256_add_pd(
-                            _mm256_add_pd(
-                                _mm256_mul_pd(_mm256_loadu_pd(base.add(ij)), mult),
-                                _mm256_loadu_pd(bonus.add(ij)),
-                            ),
+                            _mm256_add_pd(need, _mm256_loadu_pd(bonus.add(ij))),
                             mate,
                         );
+                        let need = _mm256_min_pd(need, one);
                         // if m < 1 { m } else { 1 }
                         m = _mm256_min_pd(m, one);
                         let was = _mm256_loadu_pd(coop_m.add(ij));
@@ -451,7 +455,7 @@ mod avx2 {
                         // Horizontal-cost term of each live pair, kept at its
                         // pair's place and added up in pair order below.
                         let h = _mm256_mul_pd(
-                            m,
+                            need,
                             _mm256_add_pd(
                                 floor,
                                 _mm256_mul_pd(

@@ -2,8 +2,7 @@
 //! uncertain parameters have all been drawn.
 
 use crate::governance::{Assignment, Level, PolicyDomain};
-use crate::scenario::ScenarioSpec;
-use crate::sim::ModelError;
+use super::mechanisms::Mechanisms;
 use serde::{Deserialize, Serialize};
 
 /// The sector a partner comes from.
@@ -115,8 +114,32 @@ pub struct GovernanceParams {
     pub ownership_gap: f64,
     /// `governance.outside_targets`: how strongly a distant manager imposes its targets.
     pub outside_targets: f64,
-    /// `governance.consistency`: share of each place's benefit a national conceiver's common standards equalise.
-    pub consistency: f64,
+    /// `governance.standardisation`: how strongly a manager above the conceiver pulls the target to its own.
+    pub standardisation: f64,
+    /// `governance.design_share`: share of a designed-in domain's joining-up the design does itself.
+    pub design_share: f64,
+    /// `governance.interconnection`: how much harder each further domain makes joining up.
+    pub interconnection: f64,
+    /// `governance.proximity_loss`: share of delivery a national implementer loses to distance.
+    pub proximity_loss: f64,
+    /// `governance.attention`: how an organisation's presence at one table falls with the tables it sits at.
+    pub attention: f64,
+    /// `governance.diffusion`: monthly share of the gap to the best learning an upper level closes.
+    pub diffusion: f64,
+    /// `governance.bridge_cut`: share of a hand-over's cost saved when both levels take part.
+    pub bridge_cut: f64,
+    /// `governance.mechanisms`: the mechanisms switched on.
+    pub mechanisms: Mechanisms,
+    /// `places.capacity_variance`: variance of the localities' capacity multiplier (mean 1).
+    pub capacity_variance: f64,
+    /// `partnership.uninvolved_contact`: contact multiplier of a partner at a level with no function.
+    pub uninvolved_contact: f64,
+    /// `partnership.delivery.formality`: share of the missing trust at the start of delivery that becomes lasting formality.
+    pub formality: f64,
+    /// `interventions.external_targets.level`: delivery outside targets demand, as a share of the potential.
+    pub target_level: f64,
+    /// `interventions.connectors.half_posts`: posts at which connectors reach half their strength.
+    pub connector_half: f64,
     /// `places.regions`: regions of the nation.
     pub regions: usize,
     /// `places.localities_per_region`: localities in each region.
@@ -234,113 +257,3 @@ pub struct GovernanceParams {
     pub connectors_from: u32,
 }
 
-impl GovernanceParams {
-    /// Builds run parameters from a checked spec whose parameters are fixed
-    /// (a distribution left in the spec contributes its central value).
-    pub fn from_spec(s: &ScenarioSpec) -> Result<Self, ModelError> {
-        let g = &s.governance;
-        let p = &s.partnership;
-        let i = &s.interventions;
-        let mut partners = Vec::new();
-        for grp in &p.partners {
-            for k in 0..grp.count {
-                partners.push(Partner {
-                    name: if grp.count > 1 {
-                        format!("{}_{}", grp.name, k + 1)
-                    } else {
-                        grp.name.clone()
-                    },
-                    sector: grp.sector,
-                    level: grp.level,
-                    capacity: grp.capacity.value(),
-                    commitment: grp.commitment.value(),
-                    domains: grp.domains.clone(),
-                    join_month: grp.join_month,
-                });
-            }
-        }
-        if partners.len() < 2 {
-            return Err(ModelError::new("a partnership needs at least two partners"));
-        }
-        Ok(Self {
-            assignment: g.assignment,
-            trust_threshold: s.experiment.trust_threshold,
-            partners,
-            domains: g.domains.clone(),
-            silos: g.silos.value(),
-            needs_variance: g.needs_variance.value(),
-            regional_share: g.regional_share.value(),
-            local_error: g.local_error.value(),
-            adaptation: g.adaptation.value(),
-            silo_block: g.silo_block.value(),
-            spillover: g.spillover.value(),
-            information_loss: g.information_loss.value(),
-            handover_delay: g.handover_delay.value(),
-            ownership_gap: g.ownership_gap.value(),
-            outside_targets: g.outside_targets.value(),
-            consistency: g.consistency.value(),
-            regions: s.places.regions as usize,
-            localities_per_region: s.places.localities_per_region as usize,
-            meeting_rate: p.meeting_rate.value(),
-            cross_sector_contact: p.cross_sector_contact.value(),
-            cross_level_contact: p.cross_level_contact.value(),
-            fairness: p.fairness.value(),
-            exit_threshold: p.exit_threshold.value(),
-            exit_rate: p.exit_rate.value(),
-            min_partners: p.min_partners as usize,
-            quorum: p.quorum.value(),
-            risk: p.risk.value(),
-            commit_months: p.commit_months.value(),
-            max_negotiation_months: p.max_negotiation_months.value(),
-            forgetting: p.trust.forgetting.value(),
-            weight_kept: p.trust.weight_kept.value(),
-            weight_broken: p.trust.weight_broken.value(),
-            prior: p.trust.prior.value(),
-            prior_weight: p.trust.prior_weight.value(),
-            cross_sector_gap: p.trust.cross_sector_gap.value(),
-            susceptibility: p.vision.susceptibility.value(),
-            self_weight: p.vision.self_weight.value(),
-            sector_distance: p.vision.sector_distance.value(),
-            spread: p.vision.spread.value(),
-            pair_hassle: p.costs.pair_hassle.value(),
-            hassle_floor: p.costs.hassle_floor.value(),
-            handover: p.costs.handover.value(),
-            running: p.costs.running.value(),
-            scale_penalty: p.costs.scale_penalty.value(),
-            scale_economy: p.costs.scale_economy.value(),
-            productivity: p.delivery.productivity.value(),
-            pressure: p.delivery.pressure.value(),
-            creativity: p.delivery.creativity.value(),
-            learning_rate: p.delivery.learning_rate.value(),
-            exchanges_per_year: i.staff_exchanges.per_year.value(),
-            exchange_weeks: i.staff_exchanges.weeks.value(),
-            exchanges_from: i.staff_exchanges.from_month,
-            leader_pairs_per_year: i.leadership_exchanges.pairs_per_year.value(),
-            leader_spillover: i.leadership_exchanges.spillover.value(),
-            leaders_from: i.leadership_exchanges.from_month,
-            workshops_per_year: i.workshops.per_year.value(),
-            workshops_from: i.workshops.from_month,
-            teams: i.mixed_teams.teams,
-            team_size: i.mixed_teams.size,
-            teams_from: i.mixed_teams.from_month,
-            review_interval: i.review.interval,
-            sustainable_funding: i.funding.sustainable,
-            funding_horizon: i.funding.horizon,
-            renewal: i.funding.renewal.value(),
-            external_targets: i.external_targets.enabled,
-            target_strictness: i.external_targets.strictness.value(),
-            delivery_start: i.delivery_start,
-            waivers: i.waivers.enabled,
-            waiver_flexibility: i.waivers.flexibility.value(),
-            vision_work: i.vision_work.value(),
-            leadership: i.leadership.value(),
-            connector_posts: i.connectors.posts.value(),
-            connectors_from: i.connectors.from_month,
-        })
-    }
-
-    /// The parameters of the default scenario.
-    pub fn default_params() -> Self {
-        Self::from_spec(&ScenarioSpec::default()).expect("the default scenario is valid")
-    }
-}

@@ -32,22 +32,28 @@ pub struct Places {
     regions: usize,
     per_region: usize,
     needs: Vec<f64>,
+    capacity: Vec<f64>,
     region_mean: Vec<f64>,
     national_mean: f64,
 }
 
 impl Places {
-    /// Draws the needs of `regions × per_region` localities: locality p of
-    /// region r has ideal provision `NEEDS_MEAN + √(V·ρ)·z_r + √(V·(1−ρ))·z_p`
-    /// with standard normal `z`, so `V·ρ` of the variance lies between regions
-    /// (law of total variance). The draws are taken in a fixed order (every
-    /// region's `z_r`, then every locality's `z_p`) and do not depend on `V`
-    /// or `ρ`, so changing them keeps the same random numbers.
+    /// Draws the needs and the capacity of `regions × per_region`
+    /// localities. Needs are log-normal with mean `NEEDS_MEAN` and variance
+    /// `V`: with `σ² = ln(1 + V)`, locality p of region r has
+    /// `θ_p = exp(√(σ²ρ)·z_r + √(σ²(1−ρ))·z_p − σ²/2)`, so a share ρ of the
+    /// log-variance lies between regions and every need is positive (it is
+    /// an ideal level of provision). Each locality's own capacity is a
+    /// multiplier `a_p = exp(√c²·y_p − c²/2)`, `c² = ln(1 + capacity_variance)`
+    /// (mean 1). The draws are taken in a fixed order (every region's `z_r`,
+    /// every locality's `z_p`, then every locality's `y_p`) and do not depend
+    /// on the variances, so changing them keeps the same random numbers.
     pub fn draw<R: Rng + ?Sized>(
         regions: usize,
         per_region: usize,
         variance: f64,
         regional_share: f64,
+        capacity_variance: f64,
         rng: &mut R,
     ) -> Places {
         let regions = regions.max(1);
@@ -55,21 +61,38 @@ impl Places {
         let between: Vec<f64> = (0..regions)
             .map(|_| StandardNormal.sample(&mut *rng))
             .collect();
-        let sb = (variance * regional_share).max(0.0).sqrt();
-        let sw = (variance * (1.0 - regional_share)).max(0.0).sqrt();
+        let log_var = variance.max(0.0).ln_1p();
+        let sb = (log_var * regional_share).max(0.0).sqrt();
+        let sw = (log_var * (1.0 - regional_share)).max(0.0).sqrt();
         let needs = (0..regions * per_region)
             .map(|p| {
                 let z: f64 = StandardNormal.sample(&mut *rng);
-                NEEDS_MEAN + sb * between[p / per_region] + sw * z
+                NEEDS_MEAN * (sb * between[p / per_region] + sw * z - 0.5 * log_var).exp()
             })
             .collect();
-        Places::from_needs(regions, per_region, needs)
+        let cap_var = capacity_variance.max(0.0).ln_1p();
+        let capacity = (0..regions * per_region)
+            .map(|_| {
+                let y: f64 = StandardNormal.sample(&mut *rng);
+                (cap_var.sqrt() * y - 0.5 * cap_var).exp()
+            })
+            .collect();
+        Places::from_needs(regions, per_region, needs).with_capacity(capacity)
     }
 
-    /// Places with given needs, `needs.len() = regions × per_region`, listed
-    /// region by region.
-    ///
-    /// # Panics
+    /// These places with each locality's own capacity multiplier `a_p`
+    /// (one per locality; [`Places::from_needs`] sets them all to 1).
+    pub fn with_capacity(mut self, capacity: Vec<f64>) -> Places {
+        assert_eq!(capacity.len(), self.needs.len(), "one capacity per locality");
+        self.capacity = capacity;
+        self
+    }
+
+    /// Each locality's own capacity multiplier `a_p` (mean 1 in expectation).
+    pub fn capacity(&self) -> &[f64] {
+        &self.capacity
+    }
+
     /// If the length does not match (a programming error, not user input).
     pub fn from_needs(regions: usize, per_region: usize, needs: Vec<f64>) -> Places {
         assert_eq!(needs.len(), regions * per_region, "one need per locality");
@@ -81,6 +104,7 @@ impl Places {
         Places {
             regions,
             per_region,
+            capacity: vec![1.0; needs.len()],
             needs,
             region_mean,
             national_mean,

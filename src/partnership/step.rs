@@ -12,9 +12,12 @@
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
-    connect, domain_coverage, fit_from_targets, handover_cost, handover_delay, handovers,
-    innovation, integration, ownership, reach, running_cost, silo_factor,
+    connect, coordination_share, domain_coverage, fit_from_targets, handover_cost,
+    handover_delay, handovers, innovation, integration, ownership, reach, running_cost,
+    silo_factor,
 };
+use super::mechanisms::Mechanism;
+use super::upper::diffuse;
 use super::model::{
     GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
     Work, evidence_slots,
@@ -213,7 +216,7 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     let link = connect(p, t);
     let implement = p.assignment.implement;
     let per_unit = st.places.places_per_unit(implement);
-    let scale = (per_unit as f64).powf(-p.scale_economy);
+    let scale = coordination_share(p, per_unit);
     for u in st.units.iter_mut() {
         if u.phase == Phase::Dissolved {
             let frozen = u.month;
@@ -229,6 +232,7 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     // Places: fit, delivery and benefit.
     let count = st.places.count();
     let reach = reach(p);
+    let resources = &st.resources[usize::from(link > 0.0)];
     let mut sums = MonthSums::default();
     for place in 0..count {
         let u = &mut st.units[st.places.unit_of(place, implement)];
@@ -248,7 +252,10 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
             u.month.coverage,
         );
         st.fit[place] = fit;
-        let delivery = u.month.kept_capacity * p.productivity * fit * reach;
+        let delivery = (u.month.kept_capacity + resources[place] * u.month.kept_local)
+            * p.productivity
+            * fit
+            * reach;
         u.month.delivery += delivery / per_unit as f64;
         st.benefit[place] += delivery + u.month.value_added;
         sums.add(&u.month, fit, delivery);
@@ -280,6 +287,8 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
         }
         phases[u.phase as usize] += 1;
     }
+    // Lessons spread between the places' partnerships (§7.C).
+    diffuse(p, &st.places, &mut st.units, link, &mut st.work.best);
     // The nation's phase: the most common phase among the partnerships
     // (the earlier phase on a tie).
     let modal = (0..4).fold(0, |best, k| if phases[k] > phases[best] { k } else { best });
@@ -345,6 +354,14 @@ fn dynamics(
         u.phase_start = t;
         u.forced = true;
         u.period = [0.0; 3];
+        u.period_months = 0;
+        // Trust as it stands: each active partner's mean trust in the others.
+        let trust = if ids.is_empty() {
+            0.0
+        } else {
+            ids.iter().map(|&i| u.out_trust[i]).sum::<f64>() / ids.len() as f64
+        };
+        u.formality = formality(p, trust);
     }
     // 1. Interventions.
     if interventions(p, u, work, &ids, t) {
@@ -365,12 +382,14 @@ fn dynamics(
     };
     // Capacity of the partners who keep them, in partner order.
     let mut kept_capacity = 0.0;
+    let mut kept_local = 0.0;
     {
         // The partners' arrays as slices and the generator as a local copy,
         // so that writing one does not make the others be read again.
         let demand = p.pressure * PHASE_DEMAND[phase];
         let (out_trust, capacity) = (&u.out_trust[..], &u.capacity[..]);
         let (commitment, strains, kept) = (&u.commitment[..], &mut u.strain[..], &mut u.kept[..]);
+        let level = &u.level[..];
         let mut rng = u.behaviour_rng.clone();
         for &j in &ids {
             let strain =
@@ -380,7 +399,11 @@ fn dynamics(
             // Without a branch on the draw (adding +0 changes nothing).
             let k = if unit(&mut rng) < pk { 1.0 } else { 0.0 };
             kept[j] = k;
-            kept_capacity += capacity[j] * k;
+            // Local partners' capacity is scaled by each place's own
+            // resources when the places' delivery is worked out.
+            let local = if level[j] == 2 { 1.0 } else { 0.0 };
+            kept_capacity += capacity[j] * k * (1.0 - local);
+            kept_local += capacity[j] * k * local;
         }
         u.behaviour_rng = rng;
     }
@@ -562,6 +585,7 @@ fn dynamics(
             * own
             * innovation(p)
             * (1.0 + 0.1 * teams)
+            * (1.0 - u.formality)
             * ids.len() as f64
             / u.joined as f64;
     }
@@ -577,6 +601,7 @@ fn dynamics(
         dispersion,
         coverage: domain_coverage(p, covered, g),
         kept_capacity: if executing { kept_capacity } else { 0.0 },
+        kept_local: if executing { kept_local } else { 0.0 },
         value_added,
         cost,
         empowerment,
@@ -594,6 +619,7 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
     u.period[0] += m.delivery;
     u.period[1] += m.value_added;
     u.period[2] += m.cost;
+    u.period_months += 1;
     if u.phase == Phase::Execute {
         let benefit = m.delivery + m.value_added;
         let efficiency = if benefit + m.cost > 0.0 {
@@ -648,6 +674,8 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
             u.phase = Phase::Execute;
             u.phase_start = t + 1;
             u.period = [0.0; 3];
+            u.period_months = 0;
+            u.formality = formality(p, m.trust_mean);
         }
         _ => {}
     }
@@ -674,6 +702,19 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
     if u.phase == Phase::Dissolved {
         u.phase_start = t;
     }
+}
+
+/// Lasting formality of a partnership that starts delivering with mean
+/// trust `trust` (mechanism `formality`, §7.0):
+/// `formality · max(0, trust_threshold − trust)/trust_threshold`.
+/// Commitments made before trust has grown are kept by formal rules rather
+/// than by personal relations, and formal relations do not become
+/// informal later (Ring & Van de Ven 1994; Lloyd slide 10).
+pub(super) fn formality(p: &GovernanceParams, trust: f64) -> f64 {
+    if !p.mechanisms.on(Mechanism::Formality) || p.trust_threshold <= 0.0 {
+        return 0.0;
+    }
+    (p.formality * (p.trust_threshold - trust).max(0.0) / p.trust_threshold).clamp(0.0, 1.0)
 }
 
 /// Weight of this month's efficiency in the value shown (an exponential

@@ -188,6 +188,17 @@ impl Walker {
                 );
                 Some(value.clone())
             }
+            "governance.mechanisms" => {
+                check_names(
+                    value,
+                    path,
+                    &crate::partnership::mechanism_names(),
+                    "mechanism",
+                    true,
+                    problems,
+                );
+                Some(value.clone())
+            }
             "governance.domains" => {
                 check_names(
                     value,

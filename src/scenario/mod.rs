@@ -27,6 +27,7 @@
 //! assert!(text.contains("partnership.trust.fogetting: unknown field"));
 //! ```
 
+mod build;
 mod check;
 mod design;
 mod param;

@@ -159,11 +159,24 @@ pub struct GovernanceSpec {
     pub handover_delay: Param,
     /// Ownership lost when the policy is conceived nationally (half regionally).
     pub ownership_gap: Param,
-    /// How strongly a manager far from the implementer (or above the conceiver) imposes its targets.
+    /// How strongly a manager above the implementer imposes targets from outside.
     pub outside_targets: Param,
-    /// Share of each place's benefit that a national conceiver's common
-    /// standards equalise across places (half as much for a regional one).
-    pub consistency: Param,
+    /// How strongly a manager above the conceiver pulls the target to its own standard.
+    pub standardisation: Param,
+    /// Share of a designed-in domain's joining-up that the design does itself.
+    pub design_share: Param,
+    /// How much harder each further interconnected domain makes joining up.
+    pub interconnection: Param,
+    /// Share of delivery lost to distance when a national body implements (half for a regional one).
+    pub proximity_loss: Param,
+    /// How much an organisation's presence at one table falls with the number of tables it sits at (or organisations it stands for).
+    pub attention: Param,
+    /// Monthly share of the gap to the best partnership's learning that an upper level closes.
+    pub diffusion: Param,
+    /// Share of a hand-over's cost saved when partners of both levels take part.
+    pub bridge_cut: Param,
+    /// The mechanisms switched on (`docs/model.md`, table of mechanisms); default all.
+    pub mechanisms: Vec<String>,
 }
 
 /// The `[places]` section: a nation of regions, each of several localities.
@@ -174,6 +187,9 @@ pub struct PlacesSpec {
     pub regions: u32,
     /// Localities in each region.
     pub localities_per_region: u32,
+    /// Variance of the localities' own capacity (a multiplier of mean 1 on
+    /// the capacity of their local partners).
+    pub capacity_variance: Param,
 }
 
 impl Default for PlacesSpec {
@@ -181,6 +197,7 @@ impl Default for PlacesSpec {
         Self {
             regions: 3,
             localities_per_region: 4,
+            capacity_variance: 0.09.into(),
         }
     }
 }
@@ -205,7 +222,17 @@ impl Default for GovernanceSpec {
             handover_delay: 1.0.into(),
             ownership_gap: 0.2.into(),
             outside_targets: 0.2.into(),
-            consistency: 0.5.into(),
+            standardisation: 0.2.into(),
+            design_share: 0.5.into(),
+            interconnection: 0.25.into(),
+            proximity_loss: 0.2.into(),
+            attention: 0.5.into(),
+            diffusion: 0.05.into(),
+            bridge_cut: 0.3.into(),
+            mechanisms: crate::partnership::mechanism_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
         }
     }
 }
@@ -337,6 +364,8 @@ pub struct PartnershipSpec {
     pub cross_sector_contact: Param,
     /// Contact multiplier per level step between partners.
     pub cross_level_contact: Param,
+    /// Contact multiplier of a partner whose level plays no function in the policy.
+    pub uninvolved_contact: Param,
     /// Fair distribution of costs and benefits, in [0, 1].
     pub fairness: Param,
     /// Satisfaction below which partners may leave.
@@ -370,6 +399,7 @@ impl Default for PartnershipSpec {
             meeting_rate: 0.5.into(),
             cross_sector_contact: 0.6.into(),
             cross_level_contact: 0.6.into(),
+            uninvolved_contact: 0.6.into(),
             fairness: 0.6.into(),
             exit_threshold: 0.65.into(),
             exit_rate: 0.15.into(),
@@ -486,6 +516,9 @@ pub struct DeliverySpec {
     pub creativity: Param,
     /// Learning gained per review.
     pub learning_rate: Param,
+    /// How much of the trust still missing when delivery starts becomes a
+    /// lasting formality that cuts contact and value added.
+    pub formality: Param,
 }
 
 impl Default for DeliverySpec {
@@ -495,6 +528,7 @@ impl Default for DeliverySpec {
             pressure: 0.4.into(),
             creativity: 4.0.into(),
             learning_rate: 0.15.into(),
+            formality: 1.0.into(),
         }
     }
 }
@@ -535,6 +569,8 @@ pub struct InterventionsSpec {
 pub struct Connectors {
     /// Number of liaison posts (0: none).
     pub posts: Param,
+    /// Posts at which the connectors reach half their strength.
+    pub half_posts: Param,
     /// First month the posts work.
     pub from_month: u32,
 }
@@ -543,6 +579,7 @@ impl Default for Connectors {
     fn default() -> Self {
         Self {
             posts: 0.0.into(),
+            half_posts: 2.0.into(),
             from_month: 1,
         }
     }
@@ -696,6 +733,9 @@ pub struct ExternalTargets {
     pub enabled: bool,
     /// How tightly the targets bind, in [0, 1].
     pub strictness: Param,
+    /// Delivery the targets demand between reviews, as a share of what the
+    /// partners could deliver at full capacity and perfect fit.
+    pub level: Param,
 }
 
 impl Default for ExternalTargets {
@@ -703,6 +743,7 @@ impl Default for ExternalTargets {
         Self {
             enabled: false,
             strictness: 0.6.into(),
+            level: 0.3.into(),
         }
     }
 }
@@ -790,7 +831,22 @@ impl ScenarioSpec {
         );
         v("governance.ownership_gap", &mut g.ownership_gap, unit);
         v("governance.outside_targets", &mut g.outside_targets, unit);
-        v("governance.consistency", &mut g.consistency, unit);
+        v("governance.standardisation", &mut g.standardisation, unit);
+        v("governance.design_share", &mut g.design_share, unit);
+        v(
+            "governance.interconnection",
+            &mut g.interconnection,
+            Range::closed(0.0, 10.0),
+        );
+        v("governance.proximity_loss", &mut g.proximity_loss, unit);
+        v("governance.attention", &mut g.attention, unit);
+        v("governance.diffusion", &mut g.diffusion, unit);
+        v("governance.bridge_cut", &mut g.bridge_cut, unit);
+        v(
+            "places.capacity_variance",
+            &mut self.places.capacity_variance,
+            Range::closed(0.0, 4.0),
+        );
 
         let p = &mut self.partnership;
         v("partnership.meeting_rate", &mut p.meeting_rate, unit);
@@ -802,6 +858,11 @@ impl ScenarioSpec {
         v(
             "partnership.cross_level_contact",
             &mut p.cross_level_contact,
+            unit,
+        );
+        v(
+            "partnership.uninvolved_contact",
+            &mut p.uninvolved_contact,
             unit,
         );
         v("partnership.fairness", &mut p.fairness, unit);
@@ -895,6 +956,7 @@ impl ScenarioSpec {
             &mut d.learning_rate,
             unit,
         );
+        v("partnership.delivery.formality", &mut d.formality, unit);
         for (k, grp) in p.partners.iter_mut().enumerate() {
             v(
                 &format!("partnership.partners[{k}].capacity"),
@@ -945,6 +1007,11 @@ impl ScenarioSpec {
             unit,
         );
         v(
+            "interventions.external_targets.level",
+            &mut i.external_targets.level,
+            unit,
+        );
+        v(
             "interventions.waivers.flexibility",
             &mut i.waivers.flexibility,
             unit,
@@ -955,6 +1022,11 @@ impl ScenarioSpec {
             "interventions.connectors.posts",
             &mut i.connectors.posts,
             Range::closed(0.0, 50.0),
+        );
+        v(
+            "interventions.connectors.half_posts",
+            &mut i.connectors.half_posts,
+            Range::closed(0.1, 50.0),
         );
     }
 
