@@ -177,30 +177,36 @@ pub(super) fn review(p: &GovernanceParams, st: &mut Partnership, satisfaction: &
     let lead = (p.leadership + st.leadership_bonus).min(1.0);
     st.learning += p.learning_rate * (0.5 + 0.5 * lead) * (1.0 - st.learning);
     let executing = st.phase == Phase::Execute;
-    // Outside targets (mechanism `target_review`): the delivery per place
-    // they demand over the period, a share of what the active partners
-    // could deliver at full capacity and perfect fit.
-    let target_met = !(executing
-        && p.external_targets
-        && p.mechanisms.on(Mechanism::TargetReview))
-        || {
-            let potential: f64 = st
-                .capacity
-                .iter()
-                .zip(&st.active)
-                .filter(|&(_, &on)| on)
-                .map(|(c, _)| c)
-                .sum::<f64>()
-                * p.productivity
-                * f64::from(months);
-            d >= p.target_level * potential
-        };
-    let positive = target_met
-        && if executing {
-            efficiency >= 0.5 && equity >= p.exit_threshold
+    let positive = if executing {
+        efficiency >= 0.5 && equity >= p.exit_threshold
+    } else {
+        equity >= p.exit_threshold
+    };
+    // Outside targets (mechanism `target_review`): the level that set them
+    // judges the delivery per place over the period against a share of what
+    // the active partners could deliver at full capacity and perfect fit,
+    // and withdraws after DISSOLVING_REVIEWS misses in a row.
+    if executing && p.external_targets && p.mechanisms.on(Mechanism::TargetReview) {
+        let potential: f64 = st
+            .capacity
+            .iter()
+            .zip(&st.active)
+            .filter(|&(_, &on)| on)
+            .map(|(c, _)| c)
+            .sum::<f64>()
+            * p.productivity
+            * f64::from(months);
+        if d >= p.target_level * potential {
+            st.missed_targets = 0;
         } else {
-            equity >= p.exit_threshold
-        };
+            st.missed_targets += 1;
+            if st.missed_targets >= DISSOLVING_REVIEWS {
+                st.phase = Phase::Dissolved;
+                st.dissolved_by = Some("outside targets missed");
+                return;
+            }
+        }
+    }
     if positive {
         st.negative_reviews = 0;
         // The current members' commitment widens (partners who left never

@@ -155,6 +155,8 @@ pub struct Partnership {
     pub dissolved_by: Option<&'static str>,
     /// Consecutive negative reviews.
     pub negative_reviews: u32,
+    /// Consecutive reviews at which outside targets were missed.
+    pub missed_targets: u32,
     /// Delivery, value added and cost per place since the last review.
     pub period: [f64; 3],
     /// This month's outputs.
@@ -164,6 +166,9 @@ pub struct Partnership {
     pub formality: f64,
     /// Months booked in `period` since the last review.
     pub period_months: u32,
+    /// Mean prior trust over the ordered pairs of founding partners (the
+    /// trust the partnership starts from, §7.0).
+    pub start_trust: f64,
     /// Generator for partner behaviour and exits.
     pub behaviour_rng: SimRng,
     /// Generator for intervention events, separate so interventions do not
@@ -462,6 +467,17 @@ fn partnership(p: &GovernanceParams, setup: &PairSetup, rng: &mut SimRng) -> Par
             }
         })
         .collect();
+    let start_trust = {
+            let (mut sum, mut count) = (0.0, 0usize);
+            for i in (0..n).filter(|&i| founding[i]) {
+                for j in (0..n).filter(|&j| j != i && founding[j]) {
+                    let (r, s) = evidence_slots(np, i, j);
+                    sum += (setup.evidence[r] + 1.0) / (setup.evidence[r] + setup.evidence[s] + 2.0);
+                    count += 1;
+                }
+            }
+            if count > 0 { sum / count as f64 } else { 0.5 }
+        };
     Partnership {
         phase: Phase::Negotiate,
         phase_start: 1,
@@ -482,11 +498,13 @@ fn partnership(p: &GovernanceParams, setup: &PairSetup, rng: &mut SimRng) -> Par
         leadership_bonus: 0.0,
         shown: 0.5,
         negative_reviews: 0,
+        missed_targets: 0,
         dissolved_by: None,
         period: [0.0; 3],
         month: UnitMonth::default(),
         formality: 0.0,
         period_months: 0,
+        start_trust,
         behaviour_rng,
         intervention_rng,
         funding_rng,

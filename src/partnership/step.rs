@@ -361,7 +361,7 @@ fn dynamics(
         } else {
             ids.iter().map(|&i| u.out_trust[i]).sum::<f64>() / ids.len() as f64
         };
-        u.formality = formality(p, trust);
+        u.formality = formality(p, u.start_trust, trust);
     }
     // 1. Interventions.
     if interventions(p, u, work, &ids, t) {
@@ -569,7 +569,8 @@ fn dynamics(
         .filter(|&&d| who.held & domain_bit(d) != 0)
         .count() as f64
         / p.domains.len().max(1) as f64;
-    let g = integration(p, trust_mean, alignment, covered);
+    // Formal relations join the domains up less (§7.0).
+    let g = integration(p, trust_mean, alignment, covered) * (1.0 - u.formality);
     let mut value_added = 0.0;
     if executing {
         let diversity = blau(&who.sectors, ids.len()) / 0.75;
@@ -675,7 +676,7 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
             u.phase_start = t + 1;
             u.period = [0.0; 3];
             u.period_months = 0;
-            u.formality = formality(p, m.trust_mean);
+            u.formality = formality(p, u.start_trust, m.trust_mean);
         }
         _ => {}
     }
@@ -705,16 +706,18 @@ fn respond(p: &GovernanceParams, u: &mut Partnership, work: &mut Work, t: u32, l
 }
 
 /// Lasting formality of a partnership that starts delivering with mean
-/// trust `trust` (mechanism `formality`, §7.0):
-/// `formality · max(0, trust_threshold − trust)/trust_threshold`.
+/// trust `trust`, having started from `start` (mechanism `formality`, §7.0):
+/// `formality · clamp((trust_threshold − trust)/(trust_threshold − start), 0, 1)`,
+/// the share of the trust it still had to build.
 /// Commitments made before trust has grown are kept by formal rules rather
 /// than by personal relations, and formal relations do not become
 /// informal later (Ring & Van de Ven 1994; Lloyd slide 10).
-pub(super) fn formality(p: &GovernanceParams, trust: f64) -> f64 {
-    if !p.mechanisms.on(Mechanism::Formality) || p.trust_threshold <= 0.0 {
+pub(super) fn formality(p: &GovernanceParams, start: f64, trust: f64) -> f64 {
+    let to_build = p.trust_threshold - start;
+    if !p.mechanisms.on(Mechanism::Formality) || to_build <= 0.0 {
         return 0.0;
     }
-    (p.formality * (p.trust_threshold - trust).max(0.0) / p.trust_threshold).clamp(0.0, 1.0)
+    p.formality * ((p.trust_threshold - trust) / to_build).clamp(0.0, 1.0)
 }
 
 /// Weight of this month's efficiency in the value shown (an exponential

@@ -528,7 +528,7 @@ impl Default for DeliverySpec {
             pressure: 0.4.into(),
             creativity: 4.0.into(),
             learning_rate: 0.15.into(),
-            formality: 1.0.into(),
+            formality: 0.5.into(),
         }
     }
 }
@@ -743,7 +743,7 @@ impl Default for ExternalTargets {
         Self {
             enabled: false,
             strictness: 0.6.into(),
-            level: 0.3.into(),
+            level: 0.2.into(),
         }
     }
 }
