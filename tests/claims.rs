@@ -40,6 +40,50 @@ fn claim2_pushing_into_delivery_early_lowers_value_added_and_survival() {
     assert!(d < 0.0 && t < -T95, "value added diff {d}, t {t}");
     let (d, t) = paired(&s, "when_ready", "pushed", "survival", 300);
     assert!(d < 0.0 && t < -T95, "survival diff {d}, t {t}");
+    // Where trust can grow before delivery (committed partners: trust
+    // reaches the threshold in about two years), pushing delivery to month
+    // 3 or 6 also lowers net benefit: the delivery gained by starting early
+    // is outweighed by the lasting formality (docs/model.md §7.0).
+    let committed: Vec<String> = (0..10)
+        .map(|k| format!("\"partnership.partners[{k}].commitment\" = 0.97"))
+        .collect();
+    let committed = committed.join(", ");
+    for month in [3, 6] {
+        let s = two(
+            "when_ready",
+            &committed,
+            "pushed",
+            &format!("{committed}, \"interventions.delivery_start\" = {month}"),
+            "",
+        );
+        let (d, t) = paired(&s, "when_ready", "pushed", "net_benefit", 200);
+        assert!(d < 0.0 && t < -T95, "net benefit, pushed at month {month}: diff {d}, t {t}");
+        let (d, t) = paired(&s, "when_ready", "pushed", "value_added_total", 200);
+        assert!(d < 0.0 && t < -T95, "value added, pushed at month {month}: diff {d}, t {t}");
+    }
+}
+
+#[test]
+fn claim3b_building_trust_lowers_the_hassle_of_the_same_work() {
+    // The recipe: hassle costs fall as trust grows. Committed partners and
+    // staff exchanges both build trust; the coordination the structure
+    // requires is the same, so its cost falls.
+    let metric = "transaction_cost_total";
+    let committed: Vec<String> = (0..10)
+        .map(|k| format!("\"partnership.partners[{k}].commitment\" = 0.97"))
+        .collect();
+    let s = two("usual", "", "committed", &committed.join(", "), "");
+    let (d, t) = paired(&s, "usual", "committed", metric, 150);
+    assert!(d < 0.0 && t < -T95, "commitment: diff {d}, t {t}");
+    let s = two(
+        "none",
+        "",
+        "exchanges",
+        "\"interventions.staff_exchanges.per_year\" = 12",
+        "",
+    );
+    let (d, t) = paired(&s, "none", "exchanges", metric, 150);
+    assert!(d < 0.0 && t < -T95, "staff exchanges: diff {d}, t {t}");
 }
 
 #[test]

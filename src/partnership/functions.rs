@@ -438,8 +438,9 @@ mod tests {
     }
 
     #[test]
-    fn silos_bite_where_implemented() {
-        assert!(silo_factor(&with("N-N-L")) < silo_factor(&with("N-N-N")));
+    fn silos_bite_at_every_level() {
+        assert_eq!(silo_factor(&with("N-N-L")), silo_factor(&with("N-N-N")));
+        assert!(silo_factor(&with("L-L-L")) < 1.0);
         let mut p = with("N-N-L");
         p.silos = 1.0;
         assert_eq!(silo_factor(&p), 1.0);

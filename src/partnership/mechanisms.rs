@@ -53,6 +53,8 @@ pub enum Mechanism {
     Formality,
     /// Outside targets the partnership cannot meet count against it at review (§7.9).
     TargetReview,
+    /// Partners at a level with no function in the policy meet less (§5, I2).
+    Involvement,
 }
 
 /// What the documentation's table says of one mechanism.
@@ -74,7 +76,7 @@ pub struct MechanismInfo {
 
 /// Every mechanism, in the order of `docs/model.md`'s table (a test checks
 /// the table against this list).
-pub const MECHANISMS: [MechanismInfo; 18] = [
+pub const MECHANISMS: [MechanismInfo; 19] = [
     MechanismInfo {
         mechanism: Mechanism::Targets,
         name: "targets",
@@ -218,6 +220,14 @@ pub const MECHANISMS: [MechanismInfo; 18] = [
         parameters: "interventions.external_targets.level",
         source: "Lloyd slide 10",
         neutral: "missed outside targets do not count at review",
+    },
+    MechanismInfo {
+        mechanism: Mechanism::Involvement,
+        name: "involvement",
+        section: "5 (I2)",
+        parameters: "partnership.uninvolved_contact",
+        source: "Ansell & Gash 2008 (incentives to participate)",
+        neutral: "partners at every level meet as if their level had a function",
     },
 ];
 

@@ -549,7 +549,7 @@ impl PairSetup {
         let here = |l: Level| presence(p, l, |x| places.places_per_unit(x));
         let inv = |l: Level| {
             here(l)
-                * if involved(l) {
+                * if involved(l) || !p.mechanisms.on(Mechanism::Involvement) {
                     1.0
                 } else {
                     p.uninvolved_contact

@@ -295,37 +295,47 @@ mod tests {
     use crate::sim::rng_from_seed;
 
     #[test]
-    fn draws_have_the_stated_variance_split() {
+    fn draws_have_the_stated_mean_variance_and_log_split() {
         let mut rng = rng_from_seed(3);
-        let (mut between, mut within, mut total) = (0.0, 0.0, 0.0);
+        let (mut mean, mut total, mut log_within, mut cap_mean, mut cap_var) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
         let reps = 4000;
         for _ in 0..reps {
-            let p = Places::draw(6, 6, 2.0, 0.25, &mut rng);
-            let m = p.needs.iter().sum::<f64>() / 36.0;
+            let p = Places::draw(6, 6, 0.5, 0.25, 0.09, &mut rng);
+            assert!(p.needs.iter().all(|&x| x > 0.0), "needs are positive");
+            mean += p.needs.iter().sum::<f64>() / 36.0;
             total += p
                 .needs
                 .iter()
                 .map(|x| (x - NEEDS_MEAN).powi(2))
                 .sum::<f64>()
                 / 36.0;
-            between += p.region_mean.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 6.0;
-            within += (0..36)
-                .map(|i| (p.needs[i] - p.region_mean[i / 6]).powi(2))
-                .sum::<f64>()
-                / 36.0;
+            let logs: Vec<f64> = p.needs.iter().map(|x| x.ln()).collect();
+            for r in 0..6 {
+                let c = &logs[r * 6..r * 6 + 6];
+                let m = c.iter().sum::<f64>() / 6.0;
+                log_within += c.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 36.0;
+            }
+            cap_mean += p.capacity.iter().sum::<f64>() / 36.0;
+            cap_var += p.capacity.iter().map(|a| (a - 1.0).powi(2)).sum::<f64>() / 36.0;
         }
-        let (total, between, within) = (
-            total / reps as f64,
-            between / reps as f64,
-            within / reps as f64,
-        );
-        // E[total] = V; E[within] = V(1−ρ)(5/6); E[between] ≈ (Vρ + V(1−ρ)/6)(5/6).
-        assert!((total - 2.0).abs() < 0.05, "total {total}");
-        assert!((within - 1.5 * 5.0 / 6.0).abs() < 0.03, "within {within}");
+        let r = reps as f64;
+        let (mean, total, log_within) = (mean / r, total / r, log_within / r);
+        // V = 0.5: E[θ] = 1, E[(θ − 1)²] = V; the within-region log-variance is
+        // σ²(1 − ρ)(5/6) with σ² = ln(1 + V).
+        assert!((mean - 1.0).abs() < 0.02, "mean {mean}");
+        assert!((total - 0.5).abs() < 0.02, "total {total}");
+        let sigma2 = 1.5f64.ln();
         assert!(
-            (between - (0.5 + 1.5 / 6.0) * 5.0 / 6.0).abs() < 0.05,
-            "between {between}"
+            (log_within - sigma2 * 0.75 * 5.0 / 6.0).abs() < 0.02,
+            "log within {log_within}"
         );
+        assert!((cap_mean / r - 1.0).abs() < 0.01, "capacity mean");
+        assert!((cap_var / r - 0.09).abs() < 0.01, "capacity variance");
+        // Without variance every place has the national need and capacity 1.
+        let flat = Places::draw(3, 4, 0.0, 0.4, 0.0, &mut rng);
+        assert!(flat.needs.iter().all(|&x| (x - 1.0).abs() < 1e-15));
+        assert!(flat.capacity.iter().all(|&x| (x - 1.0).abs() < 1e-15));
     }
 
     #[test]
