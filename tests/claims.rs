@@ -57,9 +57,15 @@ fn claim2_pushing_into_delivery_early_lowers_value_added_and_survival() {
             "",
         );
         let (d, t) = paired(&s, "when_ready", "pushed", "net_benefit", 200);
-        assert!(d < 0.0 && t < -T95, "net benefit, pushed at month {month}: diff {d}, t {t}");
+        assert!(
+            d < 0.0 && t < -T95,
+            "net benefit, pushed at month {month}: diff {d}, t {t}"
+        );
         let (d, t) = paired(&s, "when_ready", "pushed", "value_added_total", 200);
-        assert!(d < 0.0 && t < -T95, "value added, pushed at month {month}: diff {d}, t {t}");
+        assert!(
+            d < 0.0 && t < -T95,
+            "value added, pushed at month {month}: diff {d}, t {t}"
+        );
     }
 }
 

@@ -25,7 +25,9 @@ fn finals(toml: &str, name: &str, n: u64) -> Vec<Vec<f64>> {
         .map(|k| {
             let seed = run_seed(s.spec.experiment.seed, k);
             let p = configs[i].params_for_run(seed).unwrap();
-            run_single(&GovernanceModel, &p, months, seed).unwrap().finals
+            run_single(&GovernanceModel, &p, months, seed)
+                .unwrap()
+                .finals
         })
         .collect()
 }
@@ -72,7 +74,10 @@ fn each_mechanism_off_is_its_parameter_at_the_neutral_value() {
         ("attention", "\"governance.attention\" = 0"),
         ("diffusion", "\"governance.diffusion\" = 0"),
         ("formality", "\"partnership.delivery.formality\" = 0"),
-        ("target_review", "\"interventions.external_targets.level\" = 0"),
+        (
+            "target_review",
+            "\"interventions.external_targets.level\" = 0",
+        ),
         ("involvement", "\"partnership.uninvolved_contact\" = 1"),
     ];
     // External targets, connectors and early delivery on, so that every
@@ -109,8 +114,9 @@ fn each_mechanism_off_is_its_parameter_at_the_neutral_value() {
 fn every_mechanism_changes_the_grid_somewhere() {
     // Switching one mechanism off changes at least one final metric of at
     // least one assignment (none is dead code).
+    // Workshops make the partnerships' learning differ (something to diffuse).
     let base = "[experiment]\nmonths = 60\nseed = 3\n[places]\ncapacity_variance = 0.3\n\
-                [interventions]\ndelivery_start = 4\n\
+                [interventions]\ndelivery_start = 4\n[interventions.workshops]\nper_year = 4\n\
                 [interventions.external_targets]\nenabled = true\n\
                 [interventions.connectors]\nposts = 2\n";
     for m in MECHANISMS.iter() {
@@ -135,8 +141,8 @@ fn every_mechanism_changes_the_grid_somewhere() {
 
 #[test]
 fn the_documented_table_lists_the_code_mechanisms_in_order() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md")).unwrap();
     let start = text
         .find("| mechanism |")
         .expect("docs/model.md has a table headed `| mechanism |`");
@@ -168,7 +174,10 @@ fn pooling_keeps_each_unit_total_and_follows_need() {
         for connect in [0.0, 0.5] {
             let a = pooled_resources(&p, &places, connect);
             let total: f64 = a.iter().sum();
-            assert!((total - capacity.iter().sum::<f64>()).abs() < 1e-12, "{code}");
+            assert!(
+                (total - capacity.iter().sum::<f64>()).abs() < 1e-12,
+                "{code}"
+            );
         }
         let a = pooled_resources(&p, &places, 0.0);
         match code {
@@ -210,15 +219,23 @@ fn repartitioning_the_nation_changes_no_national_total_with_mechanisms_off() {
                      [governance]\nassignment = \"{assignment}\"\nmechanisms = []\n\
                      [places]\nregions = {r}\nlocalities_per_region = {l}\ncapacity_variance = 0\n"
                 );
-                finals(&toml, assignment, 5)
+                finals(&toml, "scenario", 5)
             })
             .collect();
         // The needs differ between partitions (the regions' draws come
         // first), but with the targets off every place is provided its own
         // need, so no total depends on them.
-        for name in ["delivery_total", "value_added_total", "transaction_cost_total", "net_benefit"] {
+        for name in [
+            "delivery_total",
+            "value_added_total",
+            "transaction_cost_total",
+            "net_benefit",
+        ] {
             let k = metric(name);
-            let per: Vec<Vec<f64>> = runs.iter().map(|r| r.iter().map(|x| x[k]).collect()).collect();
+            let per: Vec<Vec<f64>> = runs
+                .iter()
+                .map(|r| r.iter().map(|x| x[k]).collect())
+                .collect();
             assert_eq!(per[0], per[1], "{assignment} {name}: 1x12 vs 3x4");
             assert_eq!(per[1], per[2], "{assignment} {name}: 3x4 vs 12x1");
         }
@@ -234,7 +251,11 @@ fn with_every_mechanism_off_the_levels_differ_only_by_chance() {
                  [places]\ncapacity_variance = 0\n";
     for (a, b) in [("N-N-N", "L-L-L"), ("R-R-R", "L-L-L"), ("N-N-N", "R-R-R")] {
         let s = common::assignments(a, b, extra);
-        for m in ["delivery_total", "value_added_total", "transaction_cost_total"] {
+        for m in [
+            "delivery_total",
+            "value_added_total",
+            "transaction_cost_total",
+        ] {
             let (d, t) = paired(&s, a, b, m, 150);
             assert!(t.abs() < 3.0, "{a} vs {b}, {m}: diff {d}, t {t}");
         }
@@ -274,11 +295,55 @@ fn with_only_the_conceived_targets_the_conceiving_level_follows_oates() {
                 let (d, t) = paired(&toml, &a, &b, "net_benefit", 200);
                 // b beats a on net benefit exactly when it loses less.
                 if losses[y] < losses[x] {
-                    assert!(d > 0.0 && t > T95, "V {v}, ρ {rho}, s {s}: {b} vs {a}: {d}, t {t}, losses {losses:?}");
+                    assert!(
+                        d > 0.0 && t > T95,
+                        "V {v}, ρ {rho}, s {s}: {b} vs {a}: {d}, t {t}, losses {losses:?}"
+                    );
                 } else {
-                    assert!(d < 0.0 && t < -T95, "V {v}, ρ {rho}, s {s}: {b} vs {a}: {d}, t {t}, losses {losses:?}");
+                    assert!(
+                        d < 0.0 && t < -T95,
+                        "V {v}, ρ {rho}, s {s}: {b} vs {a}: {d}, t {t}, losses {losses:?}"
+                    );
                 }
             }
         }
     }
+}
+
+#[test]
+fn connecting_the_levels_pays_where_local_management_loses_scale() {
+    // At the defaults, local management and implementation of a local idea
+    // (L-L-L) beat regional or national management: hand-overs cost more
+    // than the scale and the pooled resources bring.
+    for mixed in ["L-R-L", "L-N-L"] {
+        let s = common::assignments("L-L-L", mixed, "");
+        let (d, t) = paired(&s, "L-L-L", mixed, "net_benefit", 150);
+        assert!(
+            d < 0.0 && t < -T95,
+            "defaults: {mixed} - L-L-L = {d}, t {t}"
+        );
+    }
+    // Where a local manager loses much administrative scale (scale_penalty
+    // 2) and liaison posts connect the levels (4 posts: hand-overs cost
+    // less, information and expertise cross, resources and lessons are
+    // shared), the connected mixed assignments beat L-L-L.
+    let extra = "[partnership.costs]\nscale_penalty = 2\n[interventions.connectors]\nposts = 4\n";
+    for mixed in ["L-R-L", "L-N-L"] {
+        let s = common::assignments("L-L-L", mixed, extra);
+        let (d, t) = paired(&s, "L-L-L", mixed, "net_benefit", 150);
+        assert!(
+            d > 0.0 && t > T95,
+            "connected: {mixed} - L-L-L = {d}, t {t}"
+        );
+    }
+    // The connectors themselves are what pays for L-R-L.
+    let s = two(
+        "unconnected",
+        "\"governance.assignment\" = \"L-R-L\"",
+        "connected",
+        "\"governance.assignment\" = \"L-R-L\", \"interventions.connectors.posts\" = 4",
+        "",
+    );
+    let (d, t) = paired(&s, "unconnected", "connected", "net_benefit", 150);
+    assert!(d > 0.0 && t > T95, "connectors: {d}, t {t}");
 }

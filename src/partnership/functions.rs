@@ -345,7 +345,11 @@ pub fn innovation(p: &GovernanceParams) -> f64 {
 /// an upper level sits at `n = k(level)/k(I)` tables, and a seat of a lower
 /// level stands for `n = k(I)/k(level)` organisations; its presence is
 /// `n^(−attention)` (1 at its own level). `places_per_unit` gives k.
-pub fn presence(p: &GovernanceParams, level: Level, places_per_unit: impl Fn(Level) -> usize) -> f64 {
+pub fn presence(
+    p: &GovernanceParams,
+    level: Level,
+    places_per_unit: impl Fn(Level) -> usize,
+) -> f64 {
     if !p.mechanisms.on(Mechanism::Attention) {
         return 1.0;
     }
@@ -353,7 +357,11 @@ pub fn presence(p: &GovernanceParams, level: Level, places_per_unit: impl Fn(Lev
         places_per_unit(level) as f64,
         places_per_unit(p.assignment.implement) as f64,
     );
-    let n = if own > table { own / table } else { table / own };
+    let n = if own > table {
+        own / table
+    } else {
+        table / own
+    };
     n.powf(-p.attention)
 }
 

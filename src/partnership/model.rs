@@ -4,12 +4,12 @@
 //! and the code follows the same order and symbols.
 
 use super::functions::{connect, fit_from_targets, level_targets, presence};
+use super::mechanisms::Mechanism;
 use super::pairs;
 use super::params::{GovernanceParams, Sector};
 use super::places::{Places, gini, spread_benefits};
-use super::upper::pooled_resources;
-use super::mechanisms::Mechanism;
 use super::step::{domain_bit, joined_dispersion};
+use super::upper::pooled_resources;
 use crate::governance::Level;
 use crate::sim::{MetricKind, Model, ModelError, ObservableKind, SimRng, stream_seed};
 use rand::{Rng, RngExt, SeedableRng};
@@ -468,16 +468,16 @@ fn partnership(p: &GovernanceParams, setup: &PairSetup, rng: &mut SimRng) -> Par
         })
         .collect();
     let start_trust = {
-            let (mut sum, mut count) = (0.0, 0usize);
-            for i in (0..n).filter(|&i| founding[i]) {
-                for j in (0..n).filter(|&j| j != i && founding[j]) {
-                    let (r, s) = evidence_slots(np, i, j);
-                    sum += (setup.evidence[r] + 1.0) / (setup.evidence[r] + setup.evidence[s] + 2.0);
-                    count += 1;
-                }
+        let (mut sum, mut count) = (0.0, 0usize);
+        for i in (0..n).filter(|&i| founding[i]) {
+            for j in (0..n).filter(|&j| j != i && founding[j]) {
+                let (r, s) = evidence_slots(np, i, j);
+                sum += (setup.evidence[r] + 1.0) / (setup.evidence[r] + setup.evidence[s] + 2.0);
+                count += 1;
             }
-            if count > 0 { sum / count as f64 } else { 0.5 }
-        };
+        }
+        if count > 0 { sum / count as f64 } else { 0.5 }
+    };
     Partnership {
         phase: Phase::Negotiate,
         phase_start: 1,

@@ -1,8 +1,8 @@
 //! The concrete parameters of one run, built from a scenario spec whose
 //! uncertain parameters have all been drawn.
 
-use crate::governance::{Assignment, Level, PolicyDomain};
 use super::mechanisms::Mechanisms;
+use crate::governance::{Assignment, Level, PolicyDomain};
 use serde::{Deserialize, Serialize};
 
 /// The sector a partner comes from.
@@ -256,4 +256,3 @@ pub struct GovernanceParams {
     /// `interventions.connectors.from_month`: first month the connectors work.
     pub connectors_from: u32,
 }
-

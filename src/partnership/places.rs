@@ -83,7 +83,11 @@ impl Places {
     /// These places with each locality's own capacity multiplier `a_p`
     /// (one per locality; [`Places::from_needs`] sets them all to 1).
     pub fn with_capacity(mut self, capacity: Vec<f64>) -> Places {
-        assert_eq!(capacity.len(), self.needs.len(), "one capacity per locality");
+        assert_eq!(
+            capacity.len(),
+            self.needs.len(),
+            "one capacity per locality"
+        );
         self.capacity = capacity;
         self
     }

@@ -12,18 +12,17 @@
 
 use super::events::{interventions, review, satisfaction};
 use super::functions::{
-    connect, coordination_share, domain_coverage, fit_from_targets, handover_cost,
-    handover_delay, handovers, innovation, integration, ownership, reach, running_cost,
-    silo_factor,
+    connect, coordination_share, domain_coverage, fit_from_targets, handover_cost, handover_delay,
+    handovers, innovation, integration, ownership, reach, running_cost, silo_factor,
 };
 use super::mechanisms::Mechanism;
-use super::upper::diffuse;
 use super::model::{
     GovernanceModel, PHASE_CONTACT, PHASE_DEMAND, Partnership, Phase, RENEGOTIATION_MONTHS, State,
     Work, evidence_slots,
 };
 use super::pairs::{PairArrays, PairConsts, first_pass};
 use super::params::{GovernanceParams, Sector};
+use super::upper::diffuse;
 use crate::governance::PolicyDomain;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
