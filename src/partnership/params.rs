@@ -98,9 +98,9 @@ pub struct GovernanceParams {
     pub needs_variance: f64,
     /// `governance.regional_share`: share of that variance lying between regions.
     pub regional_share: f64,
-    /// `governance.local_error`: loss of a locally conceived policy (lost expertise, spill-overs).
+    /// `governance.local_error`: expertise a locally conceived policy lacks (unless connected to the levels above).
     pub local_error: f64,
-    /// `governance.adaptation`: share of misfit a more local manager or implementer recovers.
+    /// `governance.adaptation`: share of misfit a manager more local than the conceiver recovers.
     pub adaptation: f64,
     /// `governance.silo_block`: how strongly each extra silo blocks horizontal integration.
     pub silo_block: f64,

@@ -97,6 +97,10 @@ impl Places {
         &self.capacity
     }
 
+    /// Places with given needs, `needs.len() = regions × per_region`, listed
+    /// region by region, each with capacity multiplier 1.
+    ///
+    /// # Panics
     /// If the length does not match (a programming error, not user input).
     pub fn from_needs(regions: usize, per_region: usize, needs: Vec<f64>) -> Places {
         assert_eq!(needs.len(), regions * per_region, "one need per locality");

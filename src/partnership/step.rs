@@ -354,7 +354,9 @@ fn dynamics(
         u.forced = true;
         u.period = [0.0; 3];
         u.period_months = 0;
-        // Trust as it stands: each active partner's mean trust in the others.
+        // Trust as it stands: each active partner's mean trust in the
+        // others, from the evidence (brought up to date first).
+        u.refresh(p, &ids);
         let trust = if ids.is_empty() {
             0.0
         } else {
