@@ -233,7 +233,7 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
     let reach = reach(p);
     let resources = &st.resources[usize::from(link > 0.0)];
     let mut sums = MonthSums::default();
-    for place in 0..count {
+    for (place, &own) in resources.iter().enumerate().take(count) {
         let u = &mut st.units[st.places.unit_of(place, implement)];
         let level_trust = if u.phase == Phase::Dissolved {
             0.0
@@ -251,7 +251,7 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
             u.month.coverage,
         );
         st.fit[place] = fit;
-        let delivery = (u.month.kept_capacity + resources[place] * u.month.kept_local)
+        let delivery = (u.month.kept_capacity + own * u.month.kept_local)
             * p.productivity
             * fit
             * reach;
