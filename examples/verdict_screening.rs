@@ -201,7 +201,10 @@ fn main() {
                 .mu_star
                 .total_cmp(&result.indices[o][a].mu_star)
         });
-        println!("  {:<34} {:>9} {:>9} {:>9}", "parameter", "mu*", "mu", "sigma");
+        println!(
+            "  {:<34} {:>9} {:>9} {:>9}",
+            "parameter", "mu*", "mu", "sigma"
+        );
         for &k in order.iter().take(8) {
             let m = result.indices[o][k];
             println!(

@@ -91,6 +91,7 @@
 
 pub mod analysis;
 pub mod assess;
+pub mod atomic;
 pub mod discovery;
 pub mod examples;
 pub mod experiment;

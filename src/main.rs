@@ -68,7 +68,10 @@ enum Command {
 /// Writing to a closed pipe (`mlgov examples | head`) ends the program
 /// quietly, as it does for other command-line tools, instead of a panic
 /// from `println!`. Rust ignores SIGPIPE by default; this restores the
-/// default action.
+/// default action. This one call stays on `libc`: `signal-hook` (which
+/// handles SIGINT and SIGTERM, src/cli/run.rs) installs handlers and has no
+/// call that gives a signal back its default disposition, and a handler
+/// that imitated the default would do the same with more machinery.
 #[cfg(unix)]
 fn quiet_on_closed_pipe() {
     // SAFETY: called once at start-up, before any other thread exists;

@@ -2,8 +2,7 @@
 //! comparison over many seeds (common random numbers: replication k of both
 //! configurations shares its seed) that must be significant at 95%.
 
-mod common;
-use common::{T95, paired, two};
+use crate::common::{T95, paired, two};
 
 #[test]
 fn claim1_staff_exchanges_make_trust_grow_faster() {

@@ -21,8 +21,6 @@
 
 #![cfg(unix)]
 
-mod explorer_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -213,7 +211,7 @@ fn serve_once(c: &DocCommand, mut command: Command, dir: &Path, mut args: Vec<St
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let addr = explorer_support::address_in(&line);
+    let addr = crate::explorer_support::address_in(&line);
     let page = addr.as_ref().map(|addr| {
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
         stream

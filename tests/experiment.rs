@@ -2,9 +2,7 @@
 //! whatever the number of threads, however the replications are sharded and
 //! merged, and however often the run is interrupted and resumed.
 
-mod experiment_support;
-
-use experiment_support::*;
+use crate::experiment_support::*;
 use mlgov::experiment::{ExperimentError, Shard, merge_results, run_experiment};
 use std::fs;
 use std::io::Write;

@@ -2,9 +2,7 @@
 //! refused with a clear message and a non-zero exit, touching nothing, and
 //! merging shards gives the single-machine result.
 
-mod experiment_support;
-
-use experiment_support::*;
+use crate::experiment_support::*;
 use mlgov::experiment::{Shard, run_experiment};
 use std::path::Path;
 use std::process::Command;

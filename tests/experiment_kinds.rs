@@ -3,9 +3,7 @@
 //! direct computation from `runs.csv` and the library's estimators, and
 //! byte-identical outputs across threads and shards.
 
-mod experiment_support;
-
-use experiment_support::{options, read_csv};
+use crate::experiment_support::{options, read_csv};
 use mlgov::analysis::{
     KaplanMeier, Moments, PairedCounts, logit_t_interval, order_statistic, wilson_interval,
 };

@@ -1,9 +1,7 @@
 //! The experiment engine's statistics against direct computation from the
 //! per-run values, and the handling of failed runs.
 
-mod experiment_support;
-
-use experiment_support::*;
+use crate::experiment_support::*;
 use mlgov::analysis::{RELATIVE_ACCURACY, t_quantile};
 use mlgov::experiment::run_experiment;
 use mlgov::sim::{

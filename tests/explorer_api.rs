@@ -1,9 +1,7 @@
 //! `mlgov serve`: the explorer's JSON API, driven over real TCP connections
 //! against the program started as a child process on a free port.
 
-mod explorer_support;
-
-use explorer_support::{Server, check_and_run, http, raw};
+use crate::explorer_support::{Server, check_and_run, http, raw};
 use mlgov::sim::Model;
 use serde_json::Value;
 use std::process::Command;

@@ -11,9 +11,7 @@
 //! absence is a failure. `MLGOV_SCREENSHOT=FILE` keeps a screenshot of the
 //! page after the run (docs/images/explorer.png is made this way).
 
-mod explorer_support;
-
-use explorer_support::{Server, check_and_run};
+use crate::explorer_support::{Server, check_and_run};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -3,8 +3,7 @@
 //! Monte Carlo comparisons (common random numbers, 95%) for each mechanism
 //! in the full model.
 
-mod common;
-use common::{T95, assignments, paired, two};
+use crate::common::{T95, assignments, paired, two};
 use mlgov::partnership::{GovernanceModel, GovernanceParams, oates_losses, oates_switch_spillover};
 use mlgov::scenario::Scenario;
 use mlgov::sim::{Model, rng_from_seed, run_seed, run_single};

@@ -5,8 +5,7 @@
 //! with only the conceived targets on, the ranking of the conceiving levels
 //! follows the three-tier Oates losses.
 
-mod common;
-use common::{T95, paired, two};
+use crate::common::{self, T95, paired, two};
 use mlgov::partnership::{
     GovernanceModel, GovernanceParams, MECHANISMS, Mechanism, Places, oates_losses,
     pooled_resources,

@@ -5,9 +5,7 @@
 //! are byte-identical across threads, shards + `mlgov merge`, and a resumed
 //! run.
 
-mod experiment_support;
-
-use experiment_support::{experiment, options, read_csv};
+use crate::experiment_support::{experiment, options, read_csv};
 use mlgov::experiment::{
     ColumnType, OutputFormat, RUN_TRAJECTORIES, RunOptions, Shard, merge_results_as, run_experiment,
 };

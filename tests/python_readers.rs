@@ -9,9 +9,7 @@
 //! the test says why and passes, except when `MLGOV_REQUIRE_PYTHON=1` (set by
 //! `.ci/run`), where that is a failure.
 
-mod python_support;
-
-use python_support::python;
+use crate::python_support::python;
 use std::path::Path;
 use std::process::Command;
 

@@ -6,8 +6,6 @@
 
 #![cfg(unix)]
 
-mod python_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,7 +15,7 @@ fn repo() -> PathBuf {
 
 #[test]
 fn the_python_walkthrough_runs() {
-    let Some(python) = python_support::python() else {
+    let Some(python) = crate::python_support::python() else {
         return;
     };
     let doc = std::fs::read_to_string(repo().join("docs/python.md")).unwrap();

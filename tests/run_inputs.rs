@@ -4,9 +4,7 @@
 //! reproduces its final metrics exactly); and the file stays byte-identical
 //! across threads, shards and resume.
 
-mod experiment_support;
-
-use experiment_support::{assert_same_outputs, options, read_csv};
+use crate::experiment_support::{assert_same_outputs, options, read_csv};
 use mlgov::experiment::{Shard, merge_results, run_experiment, runs_columns};
 use mlgov::partnership::GovernanceModel;
 use mlgov::scenario::{Param, Scenario, ScenarioSpace};

@@ -2,9 +2,7 @@
 //! `run_trajectories.csv.gz`, equal to a replay of the run, consistent with
 //! `trajectories.csv`, and byte-identical across threads, shards and resume.
 
-mod experiment_support;
-
-use experiment_support::{options, read_csv};
+use crate::experiment_support::{options, read_csv};
 use mlgov::experiment::{
     RUN_TRAJECTORIES, RunOptions, Shard, merge_results, run_experiment, run_trajectory_columns,
 };

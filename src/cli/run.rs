@@ -247,32 +247,40 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
 /// command then prints the `--resume` command and exits with 128 + the
 /// signal number (130, 143). A second signal ends the process at once (the
 /// default action), which is also safe: the last checkpoint is kept.
+///
+/// The handlers are `signal-hook`'s: it runs the actions registered for a
+/// signal in the order of registration, inside one async-signal-safe
+/// handler, and each action here only reads or stores an atomic (or, for a
+/// second signal, performs the signal's default action).
 pub mod interrupt {
-    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     static STOP: AtomicBool = AtomicBool::new(false);
-    static SIGNAL: AtomicI32 = AtomicI32::new(0);
+    static SIGNAL: AtomicUsize = AtomicUsize::new(0);
+    static INSTALLED: Once = Once::new();
 
-    #[cfg(unix)]
-    extern "C" fn on_signal(signal: libc::c_int) {
-        // Only atomic stores and signal(2), which are async-signal-safe.
-        SIGNAL.store(signal, Ordering::SeqCst);
-        STOP.store(true, Ordering::SeqCst);
-        // SAFETY: restoring the default action from a handler is allowed.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-        }
-    }
-
-    /// Installs the handlers; returns the flag the engine polls.
+    /// Installs the handlers (once per process); returns the flag the
+    /// engine polls.
     pub fn install() -> &'static AtomicBool {
         #[cfg(unix)]
-        // SAFETY: the handler only touches atomics and calls signal(2).
-        unsafe {
-            let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-            libc::signal(libc::SIGINT, handler);
-            libc::signal(libc::SIGTERM, handler);
-        }
+        INSTALLED.call_once(|| {
+            use signal_hook::consts::{SIGINT, SIGTERM};
+            use signal_hook::flag;
+            for signal in [SIGINT, SIGTERM] {
+                // In this order: a signal that finds the flag already set
+                // (the second one) ends the process by its default action;
+                // the first records which signal it was and sets the flag.
+                // Registration fails only for a signal that cannot be
+                // handled, which these two can; without the handlers the
+                // signals keep their default action, as before any run.
+                let _ = flag::register_conditional_default(signal, &STOP);
+                let _ = flag::register_usize(signal, &SIGNAL, signal as usize);
+                let _ = flag::register(signal, &STOP);
+            }
+        });
+        #[cfg(not(unix))]
+        INSTALLED.call_once(|| {});
         &STOP
     }
 
@@ -281,15 +289,16 @@ pub mod interrupt {
         STOP.load(Ordering::SeqCst)
             .then(|| SIGNAL.load(Ordering::SeqCst))
             .filter(|&s| s > 0 && s < 128)
+            .map(|s| s as i32)
     }
 
     pub fn name(signal: i32) -> String {
         #[cfg(unix)]
         {
-            if signal == libc::SIGINT {
+            if signal == signal_hook::consts::SIGINT {
                 return "SIGINT".into();
             }
-            if signal == libc::SIGTERM {
+            if signal == signal_hook::consts::SIGTERM {
                 return "SIGTERM".into();
             }
         }

@@ -80,6 +80,10 @@ pub const RUST_EXAMPLES: &[(&str, &str)] = &[
         "lloyd_grid_chart",
         "the 27 Lloyd assignments and their charts",
     ),
+    (
+        "verdict_screening",
+        "Morris screening of which level should conceive and implement",
+    ),
 ];
 
 impl ExampleScenario {

@@ -4,7 +4,8 @@
 //! that reads back to the same bits (never in exponent notation), with `-0`
 //! written as `0`; a statistic that does not exist (a mean of no runs, the
 //! sd or confidence interval of fewer than two) is an empty cell. Every table
-//! is written to `NAME.tmp` and renamed into place.
+//! is written to a temporary file beside it and renamed into place
+//! ([`crate::atomic`]).
 
 use super::ExperimentError;
 use super::aggregate::Aggregate;

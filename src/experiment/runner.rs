@@ -304,7 +304,7 @@ fn prepare(dir: &Path, info: &Info, resume: bool) -> Result<(State, bool), Exper
 
 /// A directory where a fresh run stopped before its first checkpoint (killed,
 /// or a full disk while writing it) holds at most `.mlgov/` without
-/// `state.bin` (perhaps `state.bin.tmp`): nothing was run, so `--resume`
+/// `state.bin` (perhaps a temporary file left by a write cut short): nothing was run, so `--resume`
 /// removes that folder and starts afresh. Anything else is left alone.
 fn clear_unstarted(dir: &Path) -> Result<(), ExperimentError> {
     let state_dir = dir.join(super::state::STATE_DIR);

@@ -9,7 +9,7 @@
 //! [`Aggregate`]. Counts are varints, so the file is compact (a few MB for
 //! 27 configurations × 120 months × 12 observables).
 //!
-//! The file is replaced atomically (written to `state.bin.tmp`, synced, then
+//! The file is replaced atomically (written to a temporary file beside it, synced, then
 //! renamed), so a process killed at any moment leaves either the previous or
 //! the new checkpoint, never a mixture.
 
@@ -18,7 +18,6 @@ use super::{ExperimentError, Shard};
 use crate::analysis::codec::{DecodeError, Decoder, Encoder};
 use crate::sim::{MetricKind, ObservableKind};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Hidden directory holding the engine's state inside an output directory.
@@ -372,27 +371,13 @@ impl State {
     }
 }
 
-/// Writes `bytes` to `path` via `path.tmp` and a rename, so readers (and a
-/// resumed run) see the old file or the new one, never half of one. A write
-/// that fails (a full disk, say) removes its `path.tmp`.
+/// Writes `bytes` to `path` through a temporary file and a rename
+/// ([`crate::atomic::replace`]), so readers (and a resumed run) see the old
+/// file or the new one, never half of one. A write that fails (a full disk,
+/// say) removes its temporary file.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> Result<(), ExperimentError> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let result = (|| {
-        let mut file = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
-        file.write_all(bytes)
-            .map_err(ExperimentError::io(&tmp, "write"))?;
-        if sync {
-            file.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
-        }
-        drop(file);
-        fs::rename(&tmp, path).map_err(ExperimentError::io(path, "replace"))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::atomic::replace(path, bytes, sync)
+        .map_err(|e| ExperimentError::io(e.path, e.action)(e.source))
 }
 
 #[cfg(test)]
@@ -448,11 +433,20 @@ mod tests {
         fs::write(path.join("x"), b"x").unwrap();
         let e = write_atomic(&path, b"bytes", true).unwrap_err().to_string();
         assert!(e.contains("state.bin"), "{e}");
-        assert!(!root.path().join("state.bin.tmp").exists());
+        // No temporary file of any name is left beside it.
+        let entries = || {
+            let mut names: Vec<String> = fs::read_dir(root.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(entries(), ["state.bin"]);
         // A successful write leaves only the file.
         let ok = root.path().join("other.bin");
         write_atomic(&ok, b"bytes", true).unwrap();
         assert_eq!(fs::read(&ok).unwrap(), b"bytes");
-        assert!(!root.path().join("other.bin.tmp").exists());
+        assert_eq!(entries(), ["other.bin", "state.bin"]);
     }
 }

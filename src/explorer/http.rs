@@ -2,6 +2,33 @@
 //! connection (at most [`ServeOptions::max_connections`]), one request per
 //! connection, bounded request sizes and time-outs, and at most one
 //! simulation at a time with a short queue.
+//!
+//! Owns the wire: reading a request within its limits, routing the five
+//! paths to [`Explorer`], and writing the answer with its security headers.
+//! It knows nothing of the model or the scenario (the [`Explorer`] does).
+//!
+//! # Why by hand, and not on `tiny_http`
+//! Generic plumbing belongs to maintained crates (docs/architecture.md), and
+//! `tiny_http` was weighed for this. It cannot keep what the tests of the
+//! server pin (tests/explorer_api.rs, and the limits documented in
+//! docs/guide.md §12), so the server stays here, small and tested:
+//! - a request head larger than [`ServeOptions::max_head_bytes`] is
+//!   answered 431 before more is read: `tiny_http` reads header lines with
+//!   no bound, so a client can make it hold any amount of memory;
+//! - a request that is not received within [`ServeOptions::timeout`] is
+//!   answered 408 with its reason: `tiny_http` sets no read time-out, so a
+//!   slow client holds a thread for ever;
+//! - connections past [`ServeOptions::max_connections`] are answered 503 at
+//!   once: `tiny_http` queues every connection without a limit;
+//! - malformed requests get the explorer's JSON error naming the problem
+//!   (`not an HTTP request line: ...`, `Content-Length "zz" is not a
+//!   number`): `tiny_http` answers them itself with an empty 400 and never
+//!   hands them over; and a chunked body is refused with 411, where
+//!   `tiny_http` decodes it.
+//!
+//! `hyper` or `axum` would keep all of this but bring an async runtime
+//! (tokio) into a program that has none, for a server that answers one
+//! teacher's browser.
 
 use super::{ApiError, Explorer};
 use serde_json::{Value as Json, json};

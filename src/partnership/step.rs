@@ -251,10 +251,8 @@ pub(super) fn month(p: &GovernanceParams, st: &mut State, t: u32) {
             u.month.coverage,
         );
         st.fit[place] = fit;
-        let delivery = (u.month.kept_capacity + own * u.month.kept_local)
-            * p.productivity
-            * fit
-            * reach;
+        let delivery =
+            (u.month.kept_capacity + own * u.month.kept_local) * p.productivity * fit * reach;
         u.month.delivery += delivery / per_unit as f64;
         st.benefit[place] += delivery + u.month.value_added;
         sums.add(&u.month, fit, delivery);

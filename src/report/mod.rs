@@ -29,7 +29,6 @@
 //! # Ok::<(), mlgov::report::ReportError>(())
 //! ```
 
-mod atomic;
 mod axes;
 mod comparison;
 mod csvread;
@@ -49,7 +48,9 @@ mod tradeoff;
 mod trajectories;
 mod typology;
 
-pub use atomic::write_atomic;
+/// Atomic replacement of a file, as every writer of the crate uses it
+/// (defined in [`crate::atomic`]).
+pub use crate::atomic::write_atomic;
 pub use data::{
     Difference, Estimate, Manifest, MonthStats, MorrisIndex, Results, Sensitivity,
     SensitivityAbout, SobolIndex,

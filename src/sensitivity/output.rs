@@ -14,7 +14,6 @@
 //! so a reader never sees half a file.
 
 use super::{MorrisResult, SensitivityError, SobolResult};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// File name of the sensitivity table inside the output directory.
@@ -104,16 +103,11 @@ fn write_atomically(dir: &Path, rows: &[Vec<String>]) -> Result<PathBuf, Sensiti
         path: path.clone(),
         source: e.into_error(),
     })?;
-    let tmp = dir.join(format!(".{SENSITIVITY_CSV}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &path)
-    })();
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(SensitivityError::Io { path, source });
+    match crate::atomic::replace(&path, &bytes, true) {
+        Ok(()) => Ok(path),
+        Err(e) => Err(SensitivityError::Io {
+            path,
+            source: e.source,
+        }),
     }
-    Ok(path)
 }

@@ -5,9 +5,17 @@
 //! Needs `python3` with `venv` and access to PyPI the first time. Without
 //! them the tests say why and pass, except when `MLGOV_REQUIRE_PYTHON=1`
 //! (set by `.ci/run`), where that is a failure.
+//!
+//! The tests that use it run in one process and may run at once: the
+//! environment is checked and created under a lock, so one test creates it
+//! while the others wait, and none sees it half-made.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+
+/// Held while the environment is checked or created.
+static CREATING: Mutex<()> = Mutex::new(());
 
 /// The packages the tests import.
 const PACKAGES: [&str; 3] = ["pyarrow", "pandas", "matplotlib"];
@@ -24,6 +32,9 @@ fn unavailable(reason: String) -> Option<PathBuf> {
 
 /// The Python of the virtual environment, created when missing.
 pub fn python() -> Option<PathBuf> {
+    // A test that failed while holding the lock leaves it poisoned; the
+    // environment is checked again all the same.
+    let _creating = CREATING.lock().unwrap_or_else(|p| p.into_inner());
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-venv");
     let python = venv.join("bin").join("python");
     let ready = |python: &Path| {
