@@ -4,6 +4,15 @@
 
 use crate::common::{T95, paired, two};
 
+/// Settings that make every default partner group keep its commitments
+/// 97% of the time (trust then reaches the threshold in about two years).
+fn committed_partners() -> String {
+    (0..10)
+        .map(|k| format!("\"partnership.partners[{k}].commitment\" = 0.97"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[test]
 fn claim1_staff_exchanges_make_trust_grow_faster() {
     let s = two(
@@ -43,10 +52,7 @@ fn claim2_pushing_into_delivery_early_lowers_value_added_and_survival() {
     // reaches the threshold in about two years), pushing delivery to month
     // 3 or 6 also lowers net benefit: the delivery gained by starting early
     // is outweighed by the lasting formality (docs/model.md §7.0).
-    let committed: Vec<String> = (0..10)
-        .map(|k| format!("\"partnership.partners[{k}].commitment\" = 0.97"))
-        .collect();
-    let committed = committed.join(", ");
+    let committed = committed_partners();
     for month in [3, 6] {
         let s = two(
             "when_ready",
@@ -74,10 +80,7 @@ fn claim3b_building_trust_lowers_the_hassle_of_the_same_work() {
     // staff exchanges both build trust; the coordination the structure
     // requires is the same, so its cost falls.
     let metric = "transaction_cost_total";
-    let committed: Vec<String> = (0..10)
-        .map(|k| format!("\"partnership.partners[{k}].commitment\" = 0.97"))
-        .collect();
-    let s = two("usual", "", "committed", &committed.join(", "), "");
+    let s = two("usual", "", "committed", &committed_partners(), "");
     let (d, t) = paired(&s, "usual", "committed", metric, 150);
     assert!(d < 0.0 && t < -T95, "commitment: diff {d}, t {t}");
     let s = two(
