@@ -17,7 +17,7 @@
     vision_dispersion: "Disagreement about the vision",
     months_to_trust: "Months until trust reaches the threshold",
     survival: "Share of partnerships that survive",
-    equity: "Equity between places (1 = equal)",
+    equity: "Equity between places (1 = each served in proportion to its need)",
     empowerment: "Empowerment (0–1)",
     service_delivery: "Service delivery focus (0–1)",
     active_partners: "Active partners at the end",
@@ -26,7 +26,7 @@
   const BETTER = { net_benefit: 1, delivery_total: 1, value_added_total: 1, transaction_cost_total: -1, fit: 1, trust_mean: 1, trust_min: 1, months_to_trust: -1, survival: 1, equity: 1, vision_dispersion: -1, active_partners: 1 };
   const FAN_TEXT = {
     trust_mean: ["Trust between partners", "Mean trust between the partners (0 = none, 1 = complete), month by month. Trust grows with contact and kept commitments and falls faster when commitments are broken. The dashed line is the threshold at which partners commit to delivery."],
-    transaction_cost: ["Transaction (hassle) costs per month", "What it costs each month to keep the partnership going: a cost for every pair of partners (smaller when they trust each other), for every hand-over between levels, and for running it."],
+    transaction_cost: ["Transaction (hassle) costs per month", "What it costs each month to keep the partnership going: the coordination every pair of partners needs (cheaper the more they trust each other), every hand-over between levels, and running it."],
     delivery: ["Delivery per month", "What the partnership delivers each month: zero while it negotiates, then growing once it commits and executes, more when the policy fits local needs."],
     value_added: ["Value added per month", "The creative extra a partnership adds (new ideas, joined-up services): it needs trust, cooperation, learning, ownership and few silos."],
   };
