@@ -346,3 +346,33 @@ fn connecting_the_levels_pays_where_local_management_loses_scale() {
     let (d, t) = paired(&s, "unconnected", "connected", "net_benefit", 150);
     assert!(d > 0.0 && t > T95, "connectors: {d}, t {t}");
 }
+
+#[test]
+fn with_only_scale_on_the_levels_differ_by_the_documented_scale_effects() {
+    // Uniform needs, equal places, every mechanism but `scale` off: a
+    // partnership is the same model at every level, so per place the
+    // coordination cost of a national programme is 12^(−scale_economy) of a
+    // local partnership's in expectation, the running cost differs by
+    // scale_penalty·loc M, and delivery does not differ.
+    let (months, running, penalty, economy) = (60.0, 0.4, 0.6, 0.3);
+    let extra = format!(
+        "[experiment]\nmonths = {months}\n[governance]\nmechanisms = [\"scale\"]\nneeds_variance = 0\n\
+         [places]\ncapacity_variance = 0\n[partnership.costs]\nrunning = {running}\n\
+         scale_penalty = {penalty}\nscale_economy = {economy}\n"
+    );
+    let s = common::assignments("N-N-N", "L-L-L", &extra);
+    let cost = metric("transaction_cost_total");
+    let (national, local) = (finals(&s, "N-N-N", 300), finals(&s, "L-L-L", 300));
+    let mean =
+        |runs: &[Vec<f64>], k: usize| runs.iter().map(|r| r[k]).sum::<f64>() / runs.len() as f64;
+    let coordination_national = mean(&national, cost) - running * months;
+    let coordination_local = mean(&local, cost) - running * (1.0 + penalty) * months;
+    let ratio = coordination_national / coordination_local;
+    let expected = 12f64.powf(-economy);
+    assert!(
+        (ratio / expected - 1.0).abs() < 0.05,
+        "coordination per place, national over local: {ratio}, expected {expected}"
+    );
+    let (d, t) = paired(&s, "N-N-N", "L-L-L", "delivery_total", 300);
+    assert!(t.abs() < 3.0, "delivery: diff {d}, t {t}");
+}
