@@ -80,13 +80,29 @@ fn local_conception_raises_ownership_value_added_and_fit() {
 }
 
 #[test]
-fn national_conception_buys_consistency_across_places() {
-    // Uniform needs: local conception fits no better, and national common
-    // standards make the places' benefits more equal.
+fn national_pooling_prevents_the_postcode_lottery() {
+    // Uniform needs, places whose own capacity differs (the default
+    // capacity variance): a national conceiver and manager pools the
+    // places' resources and allocates them by need, so every place is
+    // served in proportion to its need; L-L-L leaves each place to its own
+    // capacity (docs/model.md §7.C, territorial justice).
     let uniform = "[governance]\nneeds_variance = 0.0";
     let s = assignments("L-L-L", "N-N-L", uniform);
     let (d, t) = paired(&s, "L-L-L", "N-N-L", "equity", 100);
     assert!(d > 0.0 && t > T95, "equity N-N-L − L-L-L = {d}, t {t}");
+    // Connectors give L-L-L part of a national pool: more equity.
+    let s = two(
+        "unconnected",
+        "",
+        "connected",
+        "\"interventions.connectors.posts\" = 4",
+        "[governance]\nassignment = \"L-L-L\"\nneeds_variance = 0.0",
+    );
+    let (d, t) = paired(&s, "unconnected", "connected", "equity", 100);
+    assert!(
+        d > 0.0 && t > T95,
+        "equity, connected − unconnected L-L-L = {d}, t {t}"
+    );
 }
 
 #[test]
