@@ -103,6 +103,7 @@ pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sim;
+pub mod typology;
 
 /// The Rust snippets of the user guide are compiled (and the ones that write
 /// nothing are run) as doctests, so the guide keeps up with the API.

@@ -83,8 +83,8 @@
 mod checklist;
 mod mapping;
 mod read;
-mod typology;
 
+pub use crate::typology::{CapacityLevel, HIGH, HYBRID_HIGH, HYBRID_LOW, Typology, classify};
 pub use checklist::{
     Answer, AnswerProblem, Checklist, Recipe, SuccessChecklist, WhatGetsInTheWay, WhatWorks,
     questions,
@@ -92,7 +92,6 @@ pub use checklist::{
 pub use mapping::{
     Override, Scores, Setting, apply_overrides, delivery_start, lerp, review_interval,
 };
-pub use typology::{CapacityLevel, HIGH, HYBRID_HIGH, HYBRID_LOW, Typology, classify};
 
 /// Why a checklist could not be read, checked or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -15,8 +15,8 @@ pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
 
+use mlgov::atomic::write_atomic;
 use mlgov::experiment::{DirLock, ExperimentError};
-use mlgov::report::write_atomic;
 use mlgov::scenario::Scenario;
 use std::path::Path;
 use std::process::ExitCode;

@@ -18,7 +18,6 @@
 
 mod prim;
 
-pub use crate::report::{discovery_box, discovery_tradeoff};
 pub use prim::{Column, Input, Limit, PrimBox, PrimError, PrimOptions, Restriction, paste, prim};
 
 use std::collections::BTreeMap;

@@ -900,6 +900,7 @@ impl Explorer {
         let _cleanup = RemoveOnDrop(dir.clone());
         let mut options = RunOptions::new(&dir);
         options.progress = false;
+        options.colours = Some(crate::report::configuration_colours);
         run_experiment(&scenario.experiment(), &options)
             .map_err(|e| ApiError::internal(format!("the simulation failed: {e}")))?;
         Results::load(&dir).map_err(|e| ApiError::internal(format!("reading the results: {e}")))

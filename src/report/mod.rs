@@ -158,7 +158,9 @@ impl PlotOptions {
     }
 
     fn out_dir(&self, dir: &Path) -> PathBuf {
-        self.out_dir.clone().unwrap_or_else(|| dir.join("charts"))
+        self.out_dir
+            .clone()
+            .unwrap_or_else(|| dir.join(crate::experiment::CHARTS_DIR))
     }
 }
 
