@@ -79,6 +79,11 @@
 //!
 //! assert_eq!(classify(0.7, 0.8), Typology::MatureMultiPurpose);
 //! ```
+//!
+//! Owns the checklists, their questions and the rules that turn answers into
+//! scenario settings. Imports the scenario layer (it writes scenario variants)
+//! and re-exports [`crate::typology`]; it must not know reports, charts or the
+//! explorer (docs/architecture.md, layer 5).
 
 mod checklist;
 mod mapping;

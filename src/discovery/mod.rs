@@ -15,6 +15,11 @@
 //! let b = &trajectory[7];
 //! assert_eq!((b.coverage, b.density, b.mass), (1.0, 1.0, 0.3));
 //! ```
+//!
+//! Owns PRIM and reading the runs it works on. Imports only statistics and
+//! the input readers: it must not know charts ([`crate::report`] draws its
+//! boxes and trade-off from these types) or the model (docs/architecture.md,
+//! layer 5).
 
 mod prim;
 

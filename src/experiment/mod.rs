@@ -51,6 +51,14 @@
 //! assert_eq!(outcome.runs_ok, 40);
 //! assert!(dir.path().join("out/summary.csv").exists());
 //! ```
+//!
+//! # Place in the layers
+//! Owns the run loop, the aggregate, checkpoints, shards, merge and the
+//! layout and columns of a results folder. Generic over [`Model`]: it imports
+//! `sim`, `analysis`, `typology`, `input` and `atomic`, and must not know the
+//! governance model, scenario files, reports, charts or their colours (the
+//! caller passes colours in through [`RunOptions::colours`];
+//! docs/architecture.md, layer 3, and `tests/layers.rs`).
 
 mod aggregate;
 mod columnar;
