@@ -5,6 +5,10 @@
 //! command wait forever (or read without end); a file far larger than any
 //! real scenario is a mistake (a results file, a disk image) that would only
 //! cost memory. Both are refused with a message naming the file.
+//!
+//! Owns the bounded, regular-file reading used by every layer that reads a
+//! user's file; it imports nothing of the crate and must not know what the
+//! files mean (docs/architecture.md, layer 0).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};

@@ -35,9 +35,13 @@
 //!
 //! ## Modules
 //!
-//! The crate is laid out by concept:
+//! The crate is laid out by concept, in layers whose imports point down
+//! only (docs/architecture.md draws them; `tests/layers.rs` checks them):
 //!
+//! - [`input`] and [`atomic`]: reading a user's file within limits, and
+//!   replacing a file atomically.
 //! - [`governance`]: levels, functions, the 27 `C-M-I` assignments, policy domains, silos.
+//! - [`typology`]: Lloyd's typology of partnerships (empowerment and service delivery).
 //! - [`partnership`]: partners, beta-evidence trust, shared vision (DeGroot,
 //!   Friedkin–Johnsen), transaction costs, phases, interventions, and the
 //!   governance model itself ([`partnership::GovernanceModel`]).
@@ -47,7 +51,9 @@
 //! - [`sim`]: the generic [`sim::Model`] trait and single runs.
 //! - [`experiment`]: the parallel, reproducible Monte Carlo engine and designs.
 //! - [`analysis`]: streaming statistics and sensitivity indices.
-//! - [`report`]: CSV/JSON writers and charts.
+//! - [`report`]: reading a results folder, charts, the handout and `report.html`.
+//! - [`examples`]: the example scenarios shipped with mlgov.
+//! - [`explorer`]: the Lloyd explorer behind `mlgov serve`.
 //! - [`sensitivity`]: sampling designs (factorial, Latin hypercube, Sobol, Morris) and
 //!   Morris / Sobol sensitivity indices.
 //!
@@ -103,6 +109,7 @@ pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sim;
+pub mod typology;
 
 /// The Rust snippets of the user guide are compiled (and the ones that write
 /// nothing are run) as doctests, so the guide keeps up with the API.

@@ -1,4 +1,7 @@
 //! The `mlgov` command line: argument parsing and calls into the library.
+//!
+//! Owns the subcommand list (its doc comments are the help, the man page and
+//! the completions) and dispatch to `cli/`; it must hold no domain rule.
 
 mod cli;
 

@@ -63,6 +63,9 @@ mod explorer_api;
 mod explorer_browser;
 mod worksheet;
 
+// The crate's own structure.
+mod layers;
+
 // The command line, the documentation's commands and operator faults.
 mod cli_conventions;
 mod cli_core;

@@ -25,6 +25,10 @@
 //! per-replication differences, pushed with [`Moments::push_fixed`] as the
 //! difference of two quantised values so they agree exactly with the two
 //! means.
+//!
+//! Owns the statistics and their exact, mergeable state (and its binary
+//! codec). Imports nothing of the crate: it must not know models, experiments
+//! or files, so that any engine can use it (docs/architecture.md, layer 1).
 
 pub(crate) mod codec;
 mod moments;

@@ -79,12 +79,17 @@
 //!
 //! assert_eq!(classify(0.7, 0.8), Typology::MatureMultiPurpose);
 //! ```
+//!
+//! Owns the checklists, their questions and the rules that turn answers into
+//! scenario settings. Imports the scenario layer (it writes scenario variants)
+//! and re-exports [`crate::typology`]; it must not know reports, charts or the
+//! explorer (docs/architecture.md, layer 5).
 
 mod checklist;
 mod mapping;
 mod read;
-mod typology;
 
+pub use crate::typology::{CapacityLevel, HIGH, HYBRID_HIGH, HYBRID_LOW, Typology, classify};
 pub use checklist::{
     Answer, AnswerProblem, Checklist, Recipe, SuccessChecklist, WhatGetsInTheWay, WhatWorks,
     questions,
@@ -92,7 +97,6 @@ pub use checklist::{
 pub use mapping::{
     Override, Scores, Setting, apply_overrides, delivery_start, lerp, review_interval,
 };
-pub use typology::{CapacityLevel, HIGH, HYBRID_HIGH, HYBRID_LOW, Typology, classify};
 
 /// Why a checklist could not be read, checked or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

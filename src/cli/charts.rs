@@ -84,7 +84,7 @@ pub fn draw(
         written.push(to);
     }
     let list: String = record.iter().map(|n| format!("{n}\n")).collect();
-    mlgov::report::write_atomic(&record_path, list.as_bytes())?;
+    mlgov::atomic::write_atomic(&record_path, list.as_bytes())?;
     let _ = fs::remove_dir_all(&staging);
     Ok(written)
 }

@@ -7,11 +7,11 @@ use super::say::{note, say};
 use super::usage;
 use anyhow::Context;
 use clap::Args;
+use mlgov::atomic::write_atomic;
 use mlgov::discovery::{
-    Limit, PrimOptions, Threshold, box_csv, choose_box, discovery_box, discovery_tradeoff,
-    load_runs, paste, prim, trajectory_csv,
+    Limit, PrimOptions, Threshold, box_csv, choose_box, load_runs, paste, prim, trajectory_csv,
 };
-use mlgov::report::write_atomic;
+use mlgov::report::{discovery_box, discovery_tradeoff};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

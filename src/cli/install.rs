@@ -4,7 +4,7 @@
 
 use clap::Args;
 use clap_complete::Shell;
-use mlgov::report::write_atomic;
+use mlgov::atomic::write_atomic;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

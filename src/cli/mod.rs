@@ -1,4 +1,9 @@
 //! One file per subcommand; each parses its arguments and calls the library.
+//!
+//! Owns the arguments, messages, exit codes (0 success, 1 failure, 2 usage)
+//! and signal handling of the program. It may call any part of the library and
+//! must hold no domain rule: what a command computes lives in the library,
+//! where programs other than `mlgov` can use it (docs/architecture.md).
 
 pub mod assess;
 pub mod charts;
@@ -15,8 +20,8 @@ pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
 
+use mlgov::atomic::write_atomic;
 use mlgov::experiment::{DirLock, ExperimentError};
-use mlgov::report::write_atomic;
 use mlgov::scenario::Scenario;
 use std::path::Path;
 use std::process::ExitCode;

@@ -6,7 +6,8 @@ use super::say::{note, quiet, say};
 use anyhow::Context;
 use clap::Args;
 use mlgov::experiment::{
-    Experiment, ExperimentError, OutputFormat, RunOptions, Shard, merge_results_as, run_experiment,
+    Experiment, ExperimentError, OutputFormat, RunOptions, Shard, merge_results_with,
+    run_experiment,
 };
 use mlgov::sim::Model;
 use std::io::IsTerminal;
@@ -137,6 +138,7 @@ pub fn run_with<M: Model>(mut exp: Experiment<M>, args: &RunArgs) -> anyhow::Res
     }
     let options = RunOptions {
         stop: Some(interrupt::install()),
+        colours: Some(mlgov::report::configuration_colours),
         ..options
     };
     let outcome = match run_experiment(&exp, &options) {
@@ -215,7 +217,13 @@ fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
 
 /// Runs `mlgov merge`.
 pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
-    let outcome = merge_results_as(&args.dirs, &args.out, args.format).map_err(|e| match e {
+    let outcome = merge_results_with(
+        &args.dirs,
+        &args.out,
+        args.format,
+        Some(mlgov::report::configuration_colours),
+    )
+    .map_err(|e| match e {
         // `merge` has no --resume: an output folder holding results (say, of
         // a merge that failed half-way) is refused with the command that
         // clears it.

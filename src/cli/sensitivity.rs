@@ -227,7 +227,7 @@ where
     let about_path = args.out.join(mlgov::report::SensitivityAbout::FILE);
     let mut text = serde_json::to_string_pretty(&about)?;
     text.push('\n');
-    mlgov::report::write_atomic(&about_path, text.as_bytes())
+    mlgov::atomic::write_atomic(&about_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", about_path.display()))?;
 
     let charts = super::charts::draw(&args.out, args.force, |opts| {

@@ -15,10 +15,14 @@
 //! let b = &trajectory[7];
 //! assert_eq!((b.coverage, b.density, b.mass), (1.0, 1.0, 0.3));
 //! ```
+//!
+//! Owns PRIM and reading the runs it works on. Imports only statistics and
+//! the input readers: it must not know charts ([`crate::report`] draws its
+//! boxes and trade-off from these types) or the model (docs/architecture.md,
+//! layer 5).
 
 mod prim;
 
-pub use crate::report::{discovery_box, discovery_tradeoff};
 pub use prim::{Column, Input, Limit, PrimBox, PrimError, PrimOptions, Restriction, paste, prim};
 
 use std::collections::BTreeMap;

@@ -14,6 +14,10 @@
 //! assert!(SCENARIOS.len() >= 6);
 //! assert!(find("silos").unwrap().text.contains("governance.silos"));
 //! ```
+//!
+//! Owns the shipped scenario texts and their names. Imports the scenario
+//! layer to check them; it must not know the engine's outputs or the command
+//! line (docs/architecture.md, layer 5).
 
 use crate::scenario::suggest;
 

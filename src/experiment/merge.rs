@@ -30,8 +30,20 @@ pub fn merge_results_as(
     out: &Path,
     format: OutputFormat,
 ) -> Result<MergeOutcome, ExperimentError> {
+    merge_results_with(dirs, out, format, None)
+}
+
+/// [`merge_results_as`], recording the configurations' chart colours given
+/// by `colours` in the manifest, as [`RunOptions::colours`](super::RunOptions::colours)
+/// does for a run (`mlgov merge` passes the report's colours).
+pub fn merge_results_with(
+    dirs: &[PathBuf],
+    out: &Path,
+    format: OutputFormat,
+    colours: Option<super::Colouring>,
+) -> Result<MergeOutcome, ExperimentError> {
     let existed = out.exists();
-    let result = merge_into(dirs, out, format);
+    let result = merge_into(dirs, out, format, colours);
     if result.is_err() && !existed {
         // Refused: leave no empty output folder behind (only removed if empty).
         let _ = fs::remove_dir(out);
@@ -43,6 +55,7 @@ fn merge_into(
     dirs: &[PathBuf],
     out: &Path,
     format: OutputFormat,
+    colours: Option<super::Colouring>,
 ) -> Result<MergeOutcome, ExperimentError> {
     if dirs.is_empty() {
         return Err(ExperimentError::Merge("no shard directories given".into()));
@@ -155,7 +168,7 @@ fn merge_into(
     if format == OutputFormat::Parquet {
         super::columnar::write_parquet(out, &state.info)?;
     }
-    Manifest::new(&state.info, &state.aggregate, None, elapsed).write(out)?;
+    Manifest::new(&state.info, &state.aggregate, None, elapsed, colours).write(out)?;
     Ok(MergeOutcome {
         shards: n,
         runs_ok: state.aggregate.runs_ok(),

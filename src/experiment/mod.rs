@@ -51,6 +51,14 @@
 //! assert_eq!(outcome.runs_ok, 40);
 //! assert!(dir.path().join("out/summary.csv").exists());
 //! ```
+//!
+//! # Place in the layers
+//! Owns the run loop, the aggregate, checkpoints, shards, merge and the
+//! layout and columns of a results folder. Generic over [`Model`]: it imports
+//! `sim`, `analysis`, `typology`, `input` and `atomic`, and must not know the
+//! governance model, scenario files, reports, charts or their colours (the
+//! caller passes colours in through [`RunOptions::colours`];
+//! docs/architecture.md, layer 3, and `tests/layers.rs`).
 
 mod aggregate;
 mod columnar;
@@ -72,11 +80,11 @@ pub use columnar::{
 pub use error::ExperimentError;
 pub use finals::TIME_TO_EVENT_COLUMNS;
 pub use lock::{DirLock, LOCK_FILE};
-pub use merge::{merge_results, merge_results_as};
+pub use merge::{merge_results, merge_results_as, merge_results_with};
 pub(crate) use output::num;
 pub use output::{
-    COMPARISON_COLUMNS, RUN_COLUMNS, RUN_TRAJECTORIES, SUMMARY_COLUMNS, TRAJECTORY_COLUMNS,
-    remove_results, run_trajectory_columns, runs_columns,
+    CHARTS_DIR, COMPARISON_COLUMNS, REPORT_FILE, RUN_COLUMNS, RUN_TRAJECTORIES, SUMMARY_COLUMNS,
+    TRAJECTORY_COLUMNS, remove_results, run_trajectory_columns, runs_columns,
 };
 pub use runner::run_experiment;
 pub use shard::Shard;
@@ -195,7 +203,17 @@ pub struct RunOptions {
     /// typed Parquet copy of each table (`mlgov run --format parquet`),
     /// written when the run completes.
     pub format: OutputFormat,
+    /// Gives each configuration its colour on the charts, recorded in
+    /// `manifest.json` (`colours`) so that every chart and report of these
+    /// results agrees. The engine knows no colours: `mlgov run` passes
+    /// [`crate::report::configuration_colours`]. `None` (the default)
+    /// records none, and the charts then choose them in the same way.
+    pub colours: Option<Colouring>,
 }
+
+/// Colours for the configurations (names, the baseline's name), as
+/// `(name, "#rrggbb")` in the same order: see [`RunOptions::colours`].
+pub type Colouring = fn(&[String], Option<&str>) -> Vec<(String, String)>;
 
 impl RunOptions {
     /// Defaults: all available cores, no shard, no resume, no progress bar.
@@ -213,6 +231,7 @@ impl RunOptions {
             stop: None,
             save_trajectories: false,
             format: OutputFormat::Csv,
+            colours: None,
         }
     }
 }

@@ -31,6 +31,16 @@ pub(crate) const MANIFEST: &str = "manifest.json";
 /// Every run's monthly observations, written with `--save-trajectories`.
 pub const RUN_TRAJECTORIES: &str = "run_trajectories.csv.gz";
 
+/// The report that [`crate::report`] writes beside the results
+/// (`report.html`). The engine never writes it; it is declared here, with
+/// the rest of the results folder's layout (the tables, `charts/`), so that
+/// [`remove_results`] removes it with the results without the engine
+/// importing the report layer.
+pub const REPORT_FILE: &str = "report.html";
+
+/// Where the charts of the results go (written by [`crate::report`]).
+pub const CHARTS_DIR: &str = "charts";
+
 /// Every file an experiment writes in its output folder (besides the
 /// checkpoint folder and the charts).
 const RESULT_FILES: [&str; 13] = [
@@ -52,7 +62,7 @@ const RESULT_FILES: [&str; 13] = [
 /// The columns of `summary.csv`: one row per configuration × final metric.
 ///
 /// `typology` (last) is the configuration's type in Lloyd's typology of
-/// partnerships ([`crate::assess::classify`] of its mean `empowerment` and
+/// partnerships ([`crate::typology::classify`] of its mean `empowerment` and
 /// `service_delivery`), the same on each of its rows, and empty for models
 /// without those two metrics.
 pub const SUMMARY_COLUMNS: [&str; 16] = [
@@ -132,13 +142,13 @@ pub fn remove_results(dir: &Path) -> std::io::Result<bool> {
             std::fs::remove_file(path)?;
         }
     }
-    for sub in [STATE_DIR, "charts"] {
+    for sub in [STATE_DIR, CHARTS_DIR] {
         let path = dir.join(sub);
         if path.exists() {
             std::fs::remove_dir_all(path)?;
         }
     }
-    let report = dir.join(crate::report::REPORT_FILE);
+    let report = dir.join(REPORT_FILE);
     if report.exists() {
         std::fs::remove_file(report)?;
     }
@@ -384,7 +394,7 @@ fn typology_of(metrics: &[String], rows: &[Vec<String>]) -> String {
         rows.get(m)?.get(mean_at)?.parse().ok()
     };
     match (mean("empowerment"), mean("service_delivery")) {
-        (Some(e), Some(d)) => crate::assess::classify(e, d).name().to_string(),
+        (Some(e), Some(d)) => crate::typology::classify(e, d).name().to_string(),
         _ => String::new(),
     }
 }
@@ -430,8 +440,10 @@ pub(crate) struct Manifest {
     pub final_metrics: Vec<String>,
     pub final_metric_kinds: Vec<&'static str>,
     pub observable_kinds: Vec<String>,
-    /// Each configuration's colour on the charts, in configuration order.
-    pub colours: Colours,
+    /// Each configuration's colour on the charts, in configuration order,
+    /// when the caller gave a [`super::Colouring`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colours: Option<Colours>,
     pub threads: Option<usize>,
     pub shard: Option<String>,
     pub elapsed_seconds: f64,
@@ -441,7 +453,13 @@ pub(crate) struct Manifest {
 }
 
 impl Manifest {
-    pub fn new(info: &Info, agg: &Aggregate, threads: Option<usize>, elapsed: f64) -> Self {
+    pub fn new(
+        info: &Info,
+        agg: &Aggregate,
+        threads: Option<usize>,
+        elapsed: f64,
+        colours: Option<super::Colouring>,
+    ) -> Self {
         Manifest {
             mlgov_version: env!("CARGO_PKG_VERSION"),
             scenario: info.scenario.clone(),
@@ -455,10 +473,12 @@ impl Manifest {
             final_metrics: info.final_metrics.clone(),
             final_metric_kinds: info.final_kinds.iter().map(|k| k.name()).collect(),
             observable_kinds: info.observable_kinds.iter().map(|k| k.name()).collect(),
-            colours: Colours(crate::report::configuration_colours(
-                &info.configurations,
-                Some(info.configurations[info.baseline].as_str()),
-            )),
+            colours: colours.map(|colouring| {
+                Colours(colouring(
+                    &info.configurations,
+                    Some(info.configurations[info.baseline].as_str()),
+                ))
+            }),
             threads,
             shard: info.shard.map(|s| s.to_string()),
             elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,

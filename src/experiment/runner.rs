@@ -69,7 +69,14 @@ pub fn run_experiment<M: Model>(
         super::columnar::write_parquet(dir, &state.info)?;
     }
     let total = elapsed();
-    Manifest::new(&state.info, &state.aggregate, Some(opts.threads), total).write(dir)?;
+    Manifest::new(
+        &state.info,
+        &state.aggregate,
+        Some(opts.threads),
+        total,
+        opts.colours,
+    )
+    .write(dir)?;
     Ok(RunOutcome {
         complete: true,
         resumed,

@@ -16,8 +16,9 @@ use crate::assess::{HIGH, HYBRID_HIGH, HYBRID_LOW};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The report's file name inside a results directory.
-pub const REPORT_FILE: &str = "report.html";
+/// The report's file name inside a results directory, declared with the
+/// rest of the folder's layout by the engine.
+pub use crate::experiment::REPORT_FILE;
 
 /// Writes `DIR/report.html` from the files of the results directory `dir`
 /// (as [`render_all`](super::render_all) reads them), atomically. When

@@ -28,6 +28,12 @@
 //! }
 //! # Ok::<(), mlgov::report::ReportError>(())
 //! ```
+//!
+//! # Place in the layers
+//! Owns reading a results folder ([`Results`]), every chart, the handout and
+//! `report.html`. It reads results only through the files and the column
+//! tables the engine declares, so it must not know how they were computed,
+//! and nothing below it may import it (docs/architecture.md, layer 6).
 
 mod axes;
 mod comparison;
@@ -158,7 +164,9 @@ impl PlotOptions {
     }
 
     fn out_dir(&self, dir: &Path) -> PathBuf {
-        self.out_dir.clone().unwrap_or_else(|| dir.join("charts"))
+        self.out_dir
+            .clone()
+            .unwrap_or_else(|| dir.join(crate::experiment::CHARTS_DIR))
     }
 }
 

@@ -38,6 +38,12 @@
 //! assert!((result.indices[0][1].s1 - 0.8).abs() < 0.01);
 //! assert!((result.indices[0][1].st - 0.8).abs() < 0.01);
 //! ```
+//!
+//! # Place in the layers
+//! Owns the designs and the indices. Generic over [`crate::sim::Model`]: it
+//! must not know scenario files, the governance model or charts (the scenario
+//! layer and the command line build what it runs; docs/architecture.md,
+//! layer 3).
 
 mod analyse;
 mod design;

@@ -37,6 +37,11 @@
 //! assert_eq!(run.observations.len(), 12);
 //! # use mlgov::sim::run_seed;
 //! ```
+//!
+//! # Place in the layers
+//! Owns the `Model` trait, configurations and their samplers, seeds and the
+//! single run. It imports only `analysis`; it must not know any particular
+//! model, the experiment engine or files (docs/architecture.md, layer 2).
 
 mod seed;
 

@@ -1,5 +1,11 @@
 //! Lloyd's typology of partnerships (slide 11): where a partnership sits
 //! between an empowerment focus and a service-delivery focus.
+//!
+//! Owns the thresholds, the five types and their names: vocabulary, like
+//! [`crate::governance`], that imports nothing of the crate. It sits at the
+//! bottom of the layers so that the experiment engine (the `typology`
+//! column of `summary.csv`), the assessment tools ([`crate::assess`]
+//! re-exports it) and the charts all read the same regions.
 
 use std::fmt;
 
