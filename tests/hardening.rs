@@ -907,3 +907,57 @@ fn reports_sensitivity_and_man_pages_do_not_replace_the_users_files() {
         &man.join("mlgov-run.1"),
     );
 }
+
+/// Guarantee 2: checking is linear in the input's size. 400,000 unknown keys
+/// (a 3.9 MB file, under the input limit) are answered within seconds; the
+/// answer counts every problem, lists the first ones and says how many more
+/// there are.
+#[test]
+fn checking_many_unknown_keys_is_prompt_and_lists_the_first() {
+    let root = tempfile::tempdir().unwrap();
+    let path = root.path().join("unknown.toml");
+    let text: String = (0..400_000).map(|i| format!("k{i}=1\n")).collect();
+    assert!(text.len() > 3_800_000 && text.len() < mlgov::input::MAX_INPUT_BYTES as usize);
+    fs::write(&path, &text).unwrap();
+    let started = std::time::Instant::now();
+    let r = mlgov_within(&["check", s(&path)]);
+    let elapsed = started.elapsed();
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+    // A guard with a wide margin (about 1 s in a release build), not a
+    // benchmark: before checking was linear this took over ten minutes.
+    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+    let listed = mlgov::scenario::MAX_LISTED_PROBLEMS;
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].ends_with("400000 problems"), "{}", lines[0]);
+    assert!(lines[1].contains("k0: unknown field"), "{}", lines[1]);
+    assert_eq!(
+        lines.len(),
+        1 + listed + 1,
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    assert_eq!(
+        lines[listed + 1].trim(),
+        format!("... and {} more problems", 400_000 - listed)
+    );
+    // Unknown grid keys, each compared with every parameter path for a hint.
+    let text: String = "[experiment.grid]\n".to_string()
+        + &(0..100_000)
+            .map(|i| format!("\"partnership.trust.forgettin{i}\"=[1]\n"))
+            .collect::<String>();
+    fs::write(&path, &text).unwrap();
+    let started = std::time::Instant::now();
+    let r = mlgov_within(&["check", s(&path)]);
+    let elapsed = started.elapsed();
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+    assert!(err.lines().next().unwrap().ends_with("100000 problems"));
+    assert!(
+        err.contains("(did you mean `partnership.trust.forgetting`?)"),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    assert!(err.ends_with(&format!("... and {} more problems\n", 100_000 - listed)));
+}

@@ -134,8 +134,12 @@ pub enum AssessError {
 fn list_problems(problems: &[AnswerProblem]) -> String {
     let n = problems.len();
     let mut s = format!("checklist: {n} problem{}", if n == 1 { "" } else { "s" });
-    for p in problems {
+    for p in problems.iter().take(crate::scenario::MAX_LISTED_PROBLEMS) {
         s.push_str(&format!("\n  {p}"));
+    }
+    if n > crate::scenario::MAX_LISTED_PROBLEMS {
+        let more = n - crate::scenario::MAX_LISTED_PROBLEMS;
+        s.push_str(&format!("\n  ... and {more} more problems"));
     }
     s
 }

@@ -3,7 +3,7 @@
 
 use super::AssessError;
 use super::checklist::{Answer, AnswerProblem, Checklist, questions, toml_error};
-use crate::scenario::{Scenario, ScenarioSpec, set_value, suggest};
+use crate::scenario::{MAX_HINTS, Scenario, ScenarioSpec, set_value, suggest};
 use toml::Value;
 
 impl Checklist {
@@ -35,9 +35,20 @@ impl Checklist {
         let all: Vec<String> = qs.iter().map(|(s, k, _)| format!("{s}.{k}")).collect();
         let mut problems = Vec::new();
         let mut checklist = Checklist::default();
+        // "Did you mean" hints, while the budget lasts (a file of many
+        // thousands of unknown names is checked in time linear in its size).
+        let mut hints = 0;
+        let mut suggest = |word: &str, known: &[String]| {
+            hints += 1;
+            if hints > MAX_HINTS {
+                None
+            } else {
+                suggest(word, known.iter())
+            }
+        };
         for (section, body) in &table {
             if !sections.contains(section) {
-                let hint = suggest(section, sections.iter())
+                let hint = suggest(section, &sections)
                     .map(|s| format!(" (did you mean `[{s}]`?)"))
                     .unwrap_or_else(|| format!("; the sections are {}", sections.join(", ")));
                 problems.push(AnswerProblem {
@@ -56,7 +67,7 @@ impl Checklist {
             for (key, value) in body {
                 let path = format!("{section}.{key}");
                 let Some(slot) = checklist.answer_mut(&path) else {
-                    let hint = suggest(&path, all.iter())
+                    let hint = suggest(&path, &all)
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
                     problems.push(AnswerProblem {

@@ -93,8 +93,12 @@ pub fn execute(args: AssessArgs) -> anyhow::Result<ExitCode> {
                 "error: {file}: {n} problem{} in the checklist",
                 if n == 1 { "" } else { "s" }
             );
-            for p in problems {
+            let listed = mlgov::scenario::MAX_LISTED_PROBLEMS;
+            for p in problems.iter().take(listed) {
                 eprintln!("  {p}");
+            }
+            if n > listed {
+                eprintln!("  ... and {} more problems", n - listed);
             }
             eprintln!("(`mlgov assess --template` prints every question)");
             return Ok(ExitCode::from(2));

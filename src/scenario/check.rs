@@ -17,7 +17,7 @@ pub const MAX_LOCALITIES: u64 = 400;
 pub const MAX_PAIR_SLOTS: u64 = 4_000_000;
 
 /// One problem found in a scenario, with the field path it concerns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Problem {
     /// Dotted field path (empty for whole-file problems).
     pub path: String,
@@ -63,35 +63,56 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// Closest known name, for "did you mean" hints.
+///
+/// Names whose length differs from `word`'s by more than the distance
+/// allowed are skipped without computing the distance, and the buffers are
+/// reused, so that a file of many unknown names is checked in time linear in
+/// its size.
 pub(crate) fn suggest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
-    fn dist(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1];
+    /// Edit distance between `a` and `b`, with `prev` and `cur` as scratch.
+    fn dist(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usize>) -> usize {
+        prev.clear();
+        prev.extend(0..=b.len());
+        for (i, ca) in a.iter().enumerate() {
+            cur.clear();
+            cur.push(i + 1);
             for (j, cb) in b.iter().enumerate() {
-                cur.push(
-                    (prev[j] + usize::from(ca != *cb))
-                        .min(prev[j + 1] + 1)
-                        .min(cur[j] + 1),
-                );
+                let d = (prev[j] + usize::from(ca != cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1);
+                cur.push(d);
             }
-            prev = cur;
+            std::mem::swap(prev, cur);
         }
         prev[b.len()]
     }
-    known
-        .map(|k| (dist(word, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k.clone())
+    let a: Vec<char> = word.chars().collect();
+    let (mut b, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
+    let mut best: Option<(usize, &String)> = None;
+    for k in known {
+        let allowed = 2.max(k.len() / 3);
+        b.clear();
+        b.extend(k.chars());
+        // The distance is at least the difference in length.
+        if a.len().abs_diff(b.len()) > allowed {
+            continue;
+        }
+        let d = dist(&a, &b, &mut prev, &mut cur);
+        if d <= allowed && best.is_none_or(|(bd, bk)| (d, k) < (bd, bk)) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k.clone())
 }
 
 /// Walks `user` against the schema and returns a cleaned copy with the
 /// offending entries removed, so that the rest can still be range-checked.
 pub(crate) fn check_structure(user: &Value, problems: &mut Vec<Problem>) -> Value {
     let (schema, param_paths) = schema();
-    let walker = Walker { param_paths };
+    let walker = Walker {
+        param_paths,
+        hints: std::cell::Cell::new(0),
+    };
     walker.table(user, schema, "", problems)
 }
 
@@ -111,11 +132,29 @@ fn schema() -> &'static (Value, BTreeSet<String>) {
     })
 }
 
+/// The most "did you mean" hints one check computes. Past them an unknown
+/// name is reported with the list of known names at most: each hint compares the name with every
+/// name known at its place (hundreds for a grid key), and a file of many
+/// thousands of unknown names would spend seconds on hints nobody reads.
+pub(crate) const MAX_HINTS: usize = 1_000;
+
 struct Walker {
     param_paths: &'static BTreeSet<String>,
+    /// Hints computed so far.
+    hints: std::cell::Cell<usize>,
 }
 
 impl Walker {
+    /// The closest of `known` to `word`, while the hint budget lasts.
+    fn suggest<'a>(&self, word: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
+        let n = self.hints.get();
+        if n >= MAX_HINTS {
+            return None;
+        }
+        self.hints.set(n + 1);
+        suggest(word, known)
+    }
+
     fn table(
         &self,
         user: &Value,
@@ -253,7 +292,7 @@ impl Walker {
         if parent == "experiment" {
             names.extend(["assignments".to_string(), "grid".to_string()]);
         }
-        match suggest(key, names.iter()) {
+        match self.suggest(key, names.iter()) {
             Some(s) => format!(" (did you mean `{s}`?)"),
             None => format!("; known fields here: {}", names.join(", ")),
         }
@@ -362,7 +401,8 @@ impl Walker {
                         None => {
                             let names: Vec<String> =
                                 schema.as_table().unwrap().keys().cloned().collect();
-                            let hint = suggest(key, names.iter())
+                            let hint = self
+                                .suggest(key, names.iter())
                                 .map(|s| format!(" (did you mean `{s}`?)"))
                                 .unwrap_or_else(|| format!("; known fields: {}", names.join(", ")));
                             problems.push(problem(&fp, format!("unknown field{hint}")));
@@ -454,7 +494,8 @@ impl Walker {
         for (key, v) in t {
             let p = format!("{path}.\"{key}\"");
             if !self.param_paths.contains(key.as_str()) && !key.contains('[') {
-                let hint = suggest(key, self.param_paths.iter())
+                let hint = self
+                    .suggest(key, self.param_paths.iter())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 problems.push(problem(

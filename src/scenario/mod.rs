@@ -45,7 +45,8 @@ use crate::governance::Assignment;
 use crate::partnership::{GovernanceModel, GovernanceParams};
 use crate::sim::{Configuration, InputValue, ModelError, SimRng, rng_from_seed};
 use check::problem;
-pub(crate) use check::suggest;
+pub(crate) use check::{MAX_HINTS, suggest};
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -61,6 +62,12 @@ pub struct ScenarioError {
     pub problems: Vec<Problem>,
 }
 
+/// The most problems a [`ScenarioError`] lists when shown; the rest are
+/// counted (`... and N more problems`), so that a file of hundreds of
+/// thousands of mistakes gives a readable answer. All of them stay in
+/// [`ScenarioError::problems`].
+pub const MAX_LISTED_PROBLEMS: usize = 100;
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
@@ -71,8 +78,11 @@ impl fmt::Display for ScenarioError {
             n,
             if n == 1 { "" } else { "s" }
         )?;
-        for p in &self.problems {
+        for p in self.problems.iter().take(MAX_LISTED_PROBLEMS) {
             write!(f, "\n  {p}")?;
+        }
+        if n > MAX_LISTED_PROBLEMS {
+            write!(f, "\n  ... and {} more problems", n - MAX_LISTED_PROBLEMS)?;
         }
         Ok(())
     }
@@ -200,12 +210,25 @@ impl Scenario {
             ));
         };
         let mut problems = Vec::new();
-        let base = checked_spec(&user, "", &[], &mut problems);
+        let (base, cleaned) =
+            checked_spec_and_tree(&user, "", &HashSet::new(), &mut problems, true);
         let Some(base) = base else {
             return Err(fail(problems, &widened));
         };
-        let known = problems.clone();
-        let configs = expand(&user, &base, &known, &mut problems, None);
+        let known: HashSet<&Problem> = problems.iter().collect();
+        // The configurations are built from the tree without the entries the
+        // base check refused (unknown fields, wrong types): their problems
+        // are reported once, and checking each configuration does not walk
+        // them again (a file of many unknown keys would otherwise cost their
+        // number times the configurations').
+        let tree = match &cleaned {
+            Some(cleaned) if !problems.is_empty() => cleaned,
+            _ => &user,
+        };
+        let mut more = Vec::new();
+        let configs = expand(tree, &base, &known, &mut more, None);
+        drop(known);
+        problems.append(&mut more);
         // A problem of a variant or grid path shows in every configuration
         // built from it: report it once.
         report_once(&mut problems);
@@ -344,7 +367,13 @@ impl Scenario {
         if !problems.is_empty() {
             return Err(fail(problems));
         }
-        let configs = expand(&self.tree, &self.spec, &[], &mut problems, Some(design));
+        let configs = expand(
+            &self.tree,
+            &self.spec,
+            &HashSet::new(),
+            &mut problems,
+            Some(design),
+        );
         report_once(&mut problems);
         if !problems.is_empty() {
             return Err(fail(problems));
@@ -601,11 +630,24 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 fn checked_spec(
     user: &Value,
     prefix: &str,
-    known: &[Problem],
+    known: &HashSet<&Problem>,
     problems: &mut Vec<Problem>,
 ) -> Option<ScenarioSpec> {
+    checked_spec_and_tree(user, prefix, known, problems, false).0
+}
+
+/// [`checked_spec`], and (with `keep_tree`) the tree without the entries the
+/// structural check refused.
+fn checked_spec_and_tree(
+    user: &Value,
+    prefix: &str,
+    known: &HashSet<&Problem>,
+    problems: &mut Vec<Problem>,
+    keep_tree: bool,
+) -> (Option<ScenarioSpec>, Option<Value>) {
     let mut local = Vec::new();
     let cleaned = check::check_structure(user, &mut local);
+    let tree = keep_tree.then(|| cleaned.clone());
     let spec = match cleaned.try_into::<ScenarioSpec>() {
         Ok(s) => Some(s),
         Err(e) => {
@@ -628,7 +670,8 @@ fn checked_spec(
         },
         message: p.message,
     }));
-    if ok || prefix.is_empty() { spec } else { None }
+    let spec = if ok || prefix.is_empty() { spec } else { None };
+    (spec, tree)
 }
 
 /// Splits `a.b[2].c` into keys and indices.
@@ -756,7 +799,7 @@ fn shared_setting(path: &str) -> Option<String> {
 fn expand(
     user: &Value,
     base: &ScenarioSpec,
-    known: &[Problem],
+    known: &HashSet<&Problem>,
     problems: &mut Vec<Problem>,
     design: Option<&Design>,
 ) -> Vec<ConfigSpec> {
@@ -953,14 +996,12 @@ fn expand(
 /// variant, grid path or design column shows in every configuration built
 /// from it, and is reported once.
 fn report_once(problems: &mut Vec<Problem>) {
-    let mut seen: Vec<Problem> = Vec::new();
-    problems.retain(|p| {
-        let first = !seen.contains(p);
-        if first {
-            seen.push(p.clone());
-        }
-        first
-    });
+    let first: Vec<bool> = {
+        let mut seen: HashSet<&Problem> = HashSet::with_capacity(problems.len());
+        problems.iter().map(|p| seen.insert(p)).collect()
+    };
+    let mut keep = first.into_iter();
+    problems.retain(|_| keep.next().unwrap_or(true));
 }
 
 #[cfg(test)]
