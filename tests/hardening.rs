@@ -961,3 +961,48 @@ fn checking_many_unknown_keys_is_prompt_and_lists_the_first() {
     );
     assert!(err.ends_with(&format!("... and {} more problems\n", 100_000 - listed)));
 }
+
+/// Guarantee 2: list lengths are refused from the file's shape before any
+/// configuration is built: a grid key with 9,999 values, a list of 300,000
+/// policy domains, 160,000 partner groups, each at once with the path and
+/// the limit.
+#[test]
+fn long_lists_are_refused_before_configurations_are_built() {
+    let root = tempfile::tempdir().unwrap();
+    let path = root.path().join("long.toml");
+    let max = mlgov::scenario::MAX_GRID_VALUES;
+    let values = (0..9_999)
+        .map(|i| format!("{:.5}", 0.5 + f64::from(i) * 1e-5))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let domains = vec!["\"health\""; 300_000].join(",");
+    let cases = [
+        (
+            format!("[experiment.grid]\n\"partnership.trust.prior\" = [{values}]\n"),
+            format!("experiment.grid.\"partnership.trust.prior\": at most {max} values, got 9999"),
+        ),
+        (
+            format!("[experiment]\nassignments = \"all\"\n[governance]\ndomains = [{domains}]\n"),
+            "governance.domains: at most".to_string(),
+        ),
+        (
+            "[experiment]\nassignments = \"all\"\n".to_string()
+                + &"[[partnership.partners]]\n".repeat(160_000),
+            "partnership.partners: at most 500 partner groups, got 160000".to_string(),
+        ),
+    ];
+    for (text, expected) in cases {
+        fs::write(&path, &text).unwrap();
+        let started = std::time::Instant::now();
+        let r = mlgov_within(&["check", s(&path)]);
+        let elapsed = started.elapsed();
+        let err = stderr(&r);
+        assert_eq!(r.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+        assert!(
+            err.contains(&expected),
+            "{expected}: {}",
+            &err[..err.len().min(2000)]
+        );
+        assert!(elapsed.as_secs() < 5, "{expected}: {elapsed:?}");
+    }
+}

@@ -12,6 +12,13 @@ use toml::Value;
 pub const MAX_PLACES_PER_LEVEL: u32 = 50;
 /// Largest number of localities in all.
 pub const MAX_LOCALITIES: u64 = 400;
+/// Largest number of partners in all (so also of partner groups, each of at
+/// least one partner).
+pub const MAX_PARTNERS: u64 = 500;
+/// Most values one grid path may list. A longer list is refused before any
+/// configuration is built (the configurations are limited too, to
+/// [`super::MAX_CONFIGURATIONS`]).
+pub const MAX_GRID_VALUES: usize = 1_000;
 /// Largest partners² × localities: the pair matrices of every local
 /// partnership of one run (about 60 bytes a slot).
 pub const MAX_PAIR_SLOTS: u64 = 4_000_000;
@@ -197,7 +204,26 @@ impl Walker {
                 self.check_grid(value, path, problems);
                 Some(value.clone())
             }
-            "partnership.partners" => return Some(self.partners(value, path, problems)),
+            "partnership.partners" => {
+                // Each group has at least one partner: a longer list is
+                // refused from its length (and left out, so the defaults
+                // stand in for it), before its groups are read or copied
+                // into any configuration.
+                if let Some(items) = value.as_array()
+                    && items.len() as u64 > MAX_PARTNERS
+                {
+                    problems.push(problem(
+                        path,
+                        format!(
+                            "at most {MAX_PARTNERS} partner groups, got {} (at most \
+                             {MAX_PARTNERS} partners in all)",
+                            items.len()
+                        ),
+                    ));
+                    return None;
+                }
+                return Some(self.partners(value, path, problems));
+            }
             "variants" => return Some(self.variants(value, path, problems)),
             "governance.assignment" => {
                 match value.as_str() {
@@ -372,6 +398,7 @@ impl Walker {
         if items.is_empty() {
             problems.push(problem(path, "needs at least two partners"));
         }
+
         let schema = Value::try_from(PartnerGroup::default()).expect("serialises");
         let mut out = Vec::new();
         for (k, item) in items.iter().enumerate() {
@@ -505,6 +532,15 @@ impl Walker {
                 continue;
             }
             match v.as_array() {
+                Some(vals) if vals.len() > MAX_GRID_VALUES => problems.push(problem(
+                    &p,
+                    format!(
+                        "at most {MAX_GRID_VALUES} values, got {} (the configurations are \
+                         limited to {} in all)",
+                        vals.len(),
+                        super::MAX_CONFIGURATIONS
+                    ),
+                )),
                 Some(vals) if !vals.is_empty() => {
                     for (k, x) in vals.iter().enumerate() {
                         if !matches!(x, Value::Integer(_) | Value::Float(_)) {
@@ -614,6 +650,16 @@ fn check_names(
     };
     if list {
         match value.as_array() {
+            // Each name at most once: a longer list is refused from its
+            // length, before it is copied into any configuration.
+            Some(items) if items.len() > allowed.len() => problems.push(problem(
+                path,
+                format!(
+                    "at most {} {what} names (each once), got {}",
+                    allowed.len(),
+                    items.len()
+                ),
+            )),
             Some(items) => {
                 for (k, item) in items.iter().enumerate() {
                     one(item, &format!("{path}[{k}]"), problems);
@@ -736,10 +782,10 @@ pub(crate) fn check_ranges(spec: &ScenarioSpec, problems: &mut Vec<Problem>) {
             format!("needs at least 2 partners in all, got {total}"),
         ));
     }
-    if total > 500 {
+    if total > MAX_PARTNERS {
         problems.push(problem(
             "partnership.partners",
-            format!("at most 500 partners in all, got {total}"),
+            format!("at most {MAX_PARTNERS} partners in all, got {total}"),
         ));
     }
     for (k, g) in p.partners.iter().enumerate() {

@@ -34,7 +34,7 @@ mod param;
 mod space;
 mod spec;
 
-pub use check::Problem;
+pub use check::{MAX_GRID_VALUES, MAX_PARTNERS, Problem};
 pub use design::{Design, DesignMethod, MAX_DESIGN_ROWS, make_design};
 pub use param::{Dist, Param, Range};
 pub use space::ScenarioSpace;
@@ -803,9 +803,18 @@ fn expand(
     problems: &mut Vec<Problem>,
     design: Option<&Design>,
 ) -> Vec<ConfigSpec> {
+    // Each configuration is built from this tree: without the variants, and
+    // without the grid's and the assignments' lists, which describe the
+    // configurations (read from `base`) and were checked with it. Kept, a
+    // copy of each list in every configuration would cost the list's length
+    // times the number of configurations.
     let mut bare = user.clone();
     if let Some(t) = bare.as_table_mut() {
         t.remove("variants");
+        if let Some(e) = t.get_mut("experiment").and_then(Value::as_table_mut) {
+            e.remove("grid");
+            e.remove("assignments");
+        }
     }
     // Level 1: variants.
     let mut level1: Vec<(String, Value)> = Vec::new();
@@ -891,7 +900,7 @@ fn expand(
         }
         combos = next;
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(total as usize);
     for (vname, tree) in &level1 {
         for a in &assignments {
             for combo in &combos {
