@@ -345,7 +345,7 @@ fn malformed_and_oversized_requests_and_a_burst_leave_it_answering() {
             200,
         ),
         (
-            "POST /api/run HTTP/1.1\r\nContent-Length: 4\r\n\r\n\u{ff}\u{fe}".into(),
+            "POST /api/run HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 4\r\n\r\n\u{ff}\u{fe}".into(),
             400,
         ),
     ];
@@ -421,4 +421,204 @@ fn ctrl_c_stops_it_cleanly() {
     let mut server = Server::start(&[]);
     let status = server.interrupt();
     assert_eq!(status.code(), Some(0));
+}
+
+/// Opens a connection and sends `head` (a request head without its blank
+/// line, or a whole head and the start of a body), then one more byte of
+/// `drip` every `every`, until the server answers or closes; returns the
+/// status it answered (0 for none) and how long it took.
+fn drip(
+    addr: &str,
+    head: &str,
+    drip: &'static [u8],
+    every: std::time::Duration,
+) -> (u16, std::time::Duration) {
+    use std::io::{Read, Write};
+    let started = std::time::Instant::now();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_millis(50)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut next = std::time::Instant::now() + every;
+    let mut k = 0;
+    while started.elapsed().as_secs() < 40 {
+        let mut buf = [0u8; 4096];
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+        if std::time::Instant::now() >= next {
+            next += every;
+            // The server may have closed its side already.
+            let _ = stream.write_all(&drip[k % drip.len()..k % drip.len() + 1]);
+            k += 1;
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, started.elapsed())
+}
+
+/// A request must arrive whole within 10 s (docs/guide.md §12): a client
+/// sending a header line, or a body byte, every second cannot extend it.
+#[test]
+fn a_dripping_client_cannot_extend_the_request_deadline() {
+    let server = Server::start(&[]);
+    let every = std::time::Duration::from_millis(700);
+    let addr = server.addr.clone();
+    let head = std::thread::spawn(move || drip(&addr, "GET / HTTP/1.1\r\n", b"X-A: b\r\n", every));
+    let addr = server.addr.clone();
+    let body = std::thread::spawn(move || {
+        drip(
+            &addr,
+            &format!(
+                "POST /api/run HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 100\r\n\r\n{{"
+            ),
+            b" ",
+            every,
+        )
+    });
+    for (what, t) in [("head", head), ("body", body)] {
+        let (status, elapsed) = t.join().unwrap();
+        assert_eq!(status, 408, "{what}");
+        assert!(
+            elapsed.as_secs_f64() < 13.0,
+            "{what}: answered after {elapsed:?}"
+        );
+    }
+}
+
+/// 32 clients dripping their request heads (as many as the connections the
+/// server serves at once) do not keep normal requests out: they are still
+/// answered 200, promptly.
+#[test]
+fn slow_clients_do_not_hold_the_slots_normal_requests_need() {
+    let server = Server::start(&[]);
+    let drippers: Vec<_> = (0..32)
+        .map(|_| {
+            let addr = server.addr.clone();
+            std::thread::spawn(move || {
+                drip(
+                    &addr,
+                    "GET / HTTP/1.1\r\n",
+                    b"X-A: b\r\n",
+                    std::time::Duration::from_millis(500),
+                )
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    for k in 0..5 {
+        let started = std::time::Instant::now();
+        let (status, _, _) = http(&server.addr, "GET", "/api/info", "");
+        assert_eq!(status, 200, "request {k}");
+        assert!(started.elapsed().as_secs() < 3, "{:?}", started.elapsed());
+    }
+    let (status, _, _) = http(
+        &server.addr,
+        "POST",
+        "/api/run",
+        r#"{"replications": 4, "months": 12}"#,
+    );
+    assert_eq!(status, 200);
+    // Every dripping client is closed in the end, within the deadline.
+    for d in drippers {
+        let (_, elapsed) = d.join().unwrap();
+        assert!(elapsed.as_secs_f64() < 13.0, "{elapsed:?}");
+    }
+}
+
+/// A page on another site cannot start work: requests whose Origin is not
+/// the server's own, or marked cross-site by the browser, are refused (403);
+/// POSTs must be JSON (415); duplicate Host or Content-Length headers are
+/// malformed (400).
+#[test]
+fn cross_site_and_ambiguous_requests_are_refused() {
+    let server = Server::start(&[]);
+    let addr = &server.addr;
+    let body = r#"{"replications": 2, "months": 6}"#;
+    let post = |extra: &str, kind: &str| {
+        format!(
+            "POST /api/run HTTP/1.1\r\nHost: {addr}\r\n{extra}{kind}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let json_type = "Content-Type: application/json\r\n";
+    let cases: Vec<(String, u16, &str)> = vec![
+        (
+            post("Origin: http://evil.example\r\n", json_type),
+            403,
+            "Origin",
+        ),
+        (post("Origin: null\r\n", json_type), 403, "Origin"),
+        (
+            post("Sec-Fetch-Site: cross-site\r\n", json_type),
+            403,
+            "cross-site",
+        ),
+        (
+            format!(
+                "GET /api/grid?replications=2 HTTP/1.1\r\nHost: {addr}\r\nSec-Fetch-Site: cross-site\r\n\r\n"
+            ),
+            403,
+            "cross-site",
+        ),
+        (
+            post("", "Content-Type: text/plain\r\n"),
+            415,
+            "application/json",
+        ),
+        (post("", ""), 415, "application/json"),
+        (post("Host: 127.0.0.1\r\n", json_type), 400, "Host"),
+        (
+            format!("GET /api/info HTTP/1.1\r\nHost: evil.com\r\nHost: {addr}\r\n\r\n"),
+            400,
+            "Host",
+        ),
+        (
+            post("Content-Length: 2\r\n", json_type),
+            400,
+            "Content-Length",
+        ),
+        // The server's own origin, and a browser's same-origin request.
+        (
+            post(
+                &format!("Origin: http://{addr}\r\nSec-Fetch-Site: same-origin\r\n"),
+                json_type,
+            ),
+            200,
+            "",
+        ),
+        (
+            post("", "Content-Type: application/json; charset=utf-8\r\n"),
+            200,
+            "",
+        ),
+        (
+            format!("GET / HTTP/1.1\r\nHost: {addr}\r\nSec-Fetch-Site: none\r\n\r\n"),
+            200,
+            "",
+        ),
+    ];
+    for (request, status, word) in &cases {
+        let (got, answer) = raw(addr, request.as_bytes());
+        assert_eq!(got, *status, "{request}: {answer}");
+        if *status != 200 {
+            let error = json(&answer)["error"].as_str().unwrap().to_string();
+            assert!(error.contains(word), "{request}: {error}");
+        }
+    }
 }

@@ -1,7 +1,10 @@
 //! A small HTTP/1.1 server on `std::net` for the explorer: one thread per
-//! connection (at most [`ServeOptions::max_connections`]), one request per
-//! connection, bounded request sizes and time-outs, and at most one
-//! simulation at a time with a short queue.
+//! connection (at most [`ServeOptions::max_connections`]; when all are
+//! taken, the connection that has spent longest reading its request gives
+//! its place to a new one), one request per connection, bounded request
+//! sizes, a deadline for the whole request that sending slowly cannot
+//! extend, requests from other sites refused, and at most one simulation at
+//! a time with a short queue.
 //!
 //! Owns the wire: reading a request within its limits, routing the five
 //! paths to [`Explorer`], and writing the answer with its security headers.
@@ -15,11 +18,16 @@
 //! - a request head larger than [`ServeOptions::max_head_bytes`] is
 //!   answered 431 before more is read: `tiny_http` reads header lines with
 //!   no bound, so a client can make it hold any amount of memory;
-//! - a request that is not received within [`ServeOptions::timeout`] is
-//!   answered 408 with its reason: `tiny_http` sets no read time-out, so a
-//!   slow client holds a thread for ever;
-//! - connections past [`ServeOptions::max_connections`] are answered 503 at
+//! - a request that is not received whole within [`ServeOptions::timeout`]
+//!   of its connection's arrival is answered 408 with its reason:
+//!   `tiny_http` sets no read time-out, so a slow client holds a thread for
+//!   ever;
+//! - connections past [`ServeOptions::max_connections`] take the place of
+//!   the slowest client still sending its request, or are answered 503 at
 //!   once: `tiny_http` queues every connection without a limit;
+//! - duplicate Host or Content-Length headers are answered 400, requests
+//!   from other sites (Origin, Sec-Fetch-Site) 403 and POSTs that are not
+//!   JSON 415;
 //! - malformed requests get the explorer's JSON error naming the problem
 //!   (`not an HTTP request line: ...`, `Content-Length "zz" is not a
 //!   number`): `tiny_http` answers them itself with an empty 400 and never
@@ -51,7 +59,10 @@ pub fn page() -> String {
 /// Limits of the server.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// Connections served at once; more are answered 503 at once.
+    /// Connections served at once. When all are taken, a new connection
+    /// takes the place of the one that has spent longest reading its
+    /// request (answered 408); when none is still reading, the new one is
+    /// answered 503 at once.
     pub max_connections: usize,
     /// Largest request head (request line and headers), bytes.
     pub max_head_bytes: usize,
@@ -59,7 +70,9 @@ pub struct ServeOptions {
     pub max_body_bytes: usize,
     /// Simulations waiting for the one running; more are answered 503.
     pub max_queued: usize,
-    /// Time allowed to read a request or write an answer.
+    /// Time allowed to receive a whole request (head and body, from the
+    /// connection's arrival: sending slowly does not extend it), and to write
+    /// an answer.
     pub timeout: Duration,
 }
 
@@ -120,6 +133,39 @@ struct Shared {
     /// domain name that resolves to this machine (DNS rebinding).
     loopback: bool,
     active: AtomicUsize,
+    /// The connections still reading their request, oldest first.
+    reading: Mutex<Vec<Reading>>,
+}
+
+/// A connection still reading its request: a handle on its socket, so that
+/// a new connection can take its place when every slot is taken.
+struct Reading {
+    id: u64,
+    stream: TcpStream,
+    /// Set when its place was taken.
+    evicted: Arc<AtomicBool>,
+}
+
+impl Shared {
+    /// Stops reading the oldest connection still reading its request, to
+    /// give its place to a new one; `false` when every connection is past
+    /// reading (running or waiting for a simulation).
+    fn evict_oldest_reader(&self) -> bool {
+        let mut reading = self.reading.lock().unwrap_or_else(|p| p.into_inner());
+        if reading.is_empty() {
+            return false;
+        }
+        let oldest = reading.remove(0);
+        oldest.evicted.store(true, Ordering::SeqCst);
+        // The reading thread's blocked read returns at once; it answers 408.
+        let _ = oldest.stream.shutdown(std::net::Shutdown::Read);
+        true
+    }
+
+    fn done_reading(&self, id: u64) {
+        let mut reading = self.reading.lock().unwrap_or_else(|p| p.into_inner());
+        reading.retain(|r| r.id != id);
+    }
 }
 
 /// Serves the explorer on `listener` until `stop` is set, then waits (up to
@@ -143,15 +189,22 @@ pub fn serve(
         page: page(),
         loopback,
         active: AtomicUsize::new(0),
+        reading: Mutex::new(Vec::new()),
     });
+    let mut next_id: u64 = 0;
     while !stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, _)) => {
+                let arrived = Instant::now();
                 let _ = stream.set_nonblocking(false);
                 let _ = stream.set_read_timeout(Some(shared.options.timeout));
                 let _ = stream.set_write_timeout(Some(shared.options.timeout));
-                if shared.active.fetch_add(1, Ordering::SeqCst) >= shared.options.max_connections {
-                    shared.active.fetch_sub(1, Ordering::SeqCst);
+                let max = shared.options.max_connections;
+                // Every slot taken: a slow client still sending its request
+                // gives its place to the new connection (the evicted thread
+                // ends at once; threads are bounded by twice the slots).
+                let active = shared.active.load(Ordering::SeqCst);
+                if active >= max && (active >= 2 * max || !shared.evict_oldest_reader()) {
                     let mut stream = stream;
                     let _ = respond_json(
                         &mut stream,
@@ -160,15 +213,29 @@ pub fn serve(
                     );
                     continue;
                 }
+                shared.active.fetch_add(1, Ordering::SeqCst);
+                next_id += 1;
+                let id = next_id;
+                let evicted = Arc::new(AtomicBool::new(false));
+                if let Ok(handle) = stream.try_clone() {
+                    let mut reading = shared.reading.lock().unwrap_or_else(|p| p.into_inner());
+                    reading.push(Reading {
+                        id,
+                        stream: handle,
+                        evicted: evicted.clone(),
+                    });
+                }
                 let worker = shared.clone();
                 let spawned = std::thread::Builder::new()
                     .name("mlgov-serve".into())
                     .spawn(move || {
                         let mut stream = stream;
-                        handle(&worker, &mut stream);
+                        let deadline = arrived + worker.options.timeout;
+                        handle(&worker, &mut stream, id, deadline, &evicted);
                         worker.active.fetch_sub(1, Ordering::SeqCst);
                     });
                 if spawned.is_err() {
+                    shared.done_reading(id);
                     shared.active.fetch_sub(1, Ordering::SeqCst);
                 }
             }
@@ -197,10 +264,37 @@ struct Request {
     body: Vec<u8>,
     /// The Host header, if any.
     host: Option<String>,
+    /// The Origin header, if any.
+    origin: Option<String>,
+    /// The Sec-Fetch-Site header, if any, in lower case.
+    fetch_site: Option<String>,
+    /// The Content-Type header, if any, in lower case.
+    content_type: Option<String>,
 }
 
-/// Reads one request; `Err` holds the answer to send instead.
-fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u16, String)> {
+/// Reads from `stream` before `deadline`: `Err` when it has passed, so that
+/// a client sending a byte at a time cannot extend it.
+fn read_by(stream: &mut TcpStream, chunk: &mut [u8], deadline: Instant) -> io::Result<usize> {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_read_timeout(Some(left))?;
+        match stream.read(chunk) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
+}
+
+/// Reads one request, whole, before `deadline`; `Err` holds the answer to
+/// send instead.
+fn read_request(
+    stream: &mut TcpStream,
+    o: &ServeOptions,
+    deadline: Instant,
+) -> Result<Request, (u16, String)> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -213,10 +307,9 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
                 format!("the request head is larger than {} bytes", o.max_head_bytes),
             ));
         }
-        match stream.read(&mut chunk) {
+        match read_by(stream, &mut chunk, deadline) {
             Ok(0) => return Err((400, "the request ended before its headers did".into())),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err((408, "the request was not received in time".into())),
         }
     };
@@ -245,23 +338,46 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
             format!("HTTP version {} is not supported", truncate(version)),
         ));
     }
-    let mut length: usize = 0;
+    let mut length: Option<usize> = None;
     let mut host = None;
+    let mut origin = None;
+    let mut fetch_site = None;
+    let mut content_type = None;
     for h in lines {
         let Some((name, value)) = h.split_once(':') else {
             return Err((400, format!("not a header line: {:?}", truncate(h))));
         };
         let name = name.trim().to_ascii_lowercase();
         let value = value.trim();
+        // Two Host or Content-Length headers make the request ambiguous
+        // (RFC 9112 §3.2, §6.3): refused, whatever the values.
+        let once = |seen: bool, header: &str| {
+            if seen {
+                Err((
+                    400,
+                    format!("the request has more than one {header} header"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
         if name == "content-length" {
-            length = value.parse().map_err(|_| {
+            once(length.is_some(), "Content-Length")?;
+            length = Some(value.parse().map_err(|_| {
                 (
                     400,
                     format!("Content-Length {:?} is not a number", truncate(value)),
                 )
-            })?;
+            })?);
         } else if name == "host" {
+            once(host.is_some(), "Host")?;
             host = Some(value.to_string());
+        } else if name == "origin" {
+            origin = Some(value.to_string());
+        } else if name == "sec-fetch-site" {
+            fetch_site = Some(value.to_ascii_lowercase());
+        } else if name == "content-type" {
+            content_type = Some(value.to_ascii_lowercase());
         } else if name == "transfer-encoding" {
             return Err((
                 411,
@@ -269,6 +385,7 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
             ));
         }
     }
+    let length = length.unwrap_or(0);
     if length > o.max_body_bytes {
         return Err((
             413,
@@ -283,13 +400,12 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
         body.truncate(length);
     }
     while body.len() < length {
-        match stream.read(&mut chunk) {
+        match read_by(stream, &mut chunk, deadline) {
             Ok(0) => return Err((400, "the request ended before its body did".into())),
             Ok(n) => {
                 let take = n.min(length - body.len());
                 body.extend_from_slice(&chunk[..take]);
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err((408, "the request body was not received in time".into())),
         }
     }
@@ -300,6 +416,9 @@ fn read_request(stream: &mut TcpStream, o: &ServeOptions) -> Result<Request, (u1
         query: query.to_string(),
         body,
         host,
+        origin,
+        fetch_site,
+        content_type,
     })
 }
 
@@ -323,9 +442,44 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn handle(shared: &Shared, stream: &mut TcpStream) {
-    let req = match read_request(stream, &shared.options) {
+/// Why a request comes from another site, if it does: its Origin (when
+/// sent) is not this server's own (`http://` and the Host it was sent to),
+/// or the browser marks it `Sec-Fetch-Site: cross-site`.
+fn foreign(req: &Request) -> Option<String> {
+    if let Some(origin) = &req.origin {
+        let own = req.host.as_deref().map(|h| format!("http://{h}"));
+        if own.is_none_or(|own| !origin.eq_ignore_ascii_case(&own)) {
+            return Some(format!(
+                "requests from another site are refused: Origin {:?} is not this server's",
+                truncate(origin)
+            ));
+        }
+    }
+    if req.fetch_site.as_deref() == Some("cross-site") {
+        return Some("requests from another site are refused (Sec-Fetch-Site: cross-site)".into());
+    }
+    None
+}
+
+fn handle(
+    shared: &Shared,
+    stream: &mut TcpStream,
+    id: u64,
+    deadline: Instant,
+    evicted: &AtomicBool,
+) {
+    let read = read_request(stream, &shared.options, deadline);
+    shared.done_reading(id);
+    let req = match read {
         Ok(r) => r,
+        Err(_) if evicted.load(Ordering::SeqCst) => {
+            let _ = respond_json(
+                stream,
+                408,
+                &json!({"error": "the request was not received in time: its connection was needed for another"}),
+            );
+            return;
+        }
         Err((status, message)) => {
             let _ = respond_json(stream, status, &json!({"error": message}));
             return;
@@ -336,6 +490,24 @@ fn handle(shared: &Shared, stream: &mut TcpStream) {
             stream,
             403,
             &json!({"error": "this server answers only requests addressed to localhost, 127.0.0.1 or [::1]"}),
+        );
+        return;
+    }
+    if let Some(why) = foreign(&req) {
+        let _ = respond_json(stream, 403, &json!({ "error": why }));
+        return;
+    }
+    // A page elsewhere can send a POST without asking first only as a
+    // "simple" request (text/plain, a form): the API takes JSON alone.
+    let json_type = req
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.split(';').next().map(str::trim) == Some("application/json"));
+    if req.method == "POST" && !json_type {
+        let _ = respond_json(
+            stream,
+            415,
+            &json!({"error": "send the request body as JSON, with Content-Type: application/json"}),
         );
         return;
     }
@@ -430,6 +602,7 @@ fn reason(status: u16) -> &'static str {
         408 => "Request Timeout",
         411 => "Length Required",
         413 => "Content Too Large",
+        415 => "Unsupported Media Type",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         505 => "HTTP Version Not Supported",
