@@ -1006,3 +1006,179 @@ fn long_lists_are_refused_before_configurations_are_built() {
         assert!(elapsed.as_secs() < 5, "{expected}: {elapsed:?}");
     }
 }
+
+/// Guarantee 5: input and usage problems exit 2 on every subcommand:
+/// `discover --out` onto a file, `sensitivity` with nothing uncertain; a
+/// negative whole number is refused with the field's range.
+#[test]
+fn input_problems_exit_2_on_every_subcommand() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let res = root.path().join("res");
+    run_ok(&["run", s(&sc), "--out", s(&res), "--no-plots", "--quiet"]);
+    let file = root.path().join("a-file");
+    fs::write(&file, "mine").unwrap();
+    let err = refused(
+        &[
+            "discover",
+            s(&res),
+            "--metric",
+            "fit",
+            "--below",
+            "0.5",
+            "--out",
+            s(&file),
+        ],
+        2,
+    );
+    assert!(err.contains(s(&file)), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+    let certain = root.path().join("certain.toml");
+    fs::write(&certain, "[experiment]\nreplications = 2\nmonths = 6\n").unwrap();
+    let err = refused(
+        &[
+            "sensitivity",
+            s(&certain),
+            "--method",
+            "morris",
+            "--samples",
+            "4",
+            "--out",
+            s(&root.path().join("sens")),
+        ],
+        2,
+    );
+    assert!(err.contains("0 uncertain parameters"), "{err}");
+    let negative = root.path().join("negative.toml");
+    fs::write(
+        &negative,
+        "[places]\nregions = -1\n[experiment]\nmonths = -1\n",
+    )
+    .unwrap();
+    let err = refused(&["check", s(&negative)], 2);
+    for expected in [
+        "places.regions: must be a whole number in [1, 50], got -1",
+        "experiment.months: must be a whole number in [1, 1200], got -1",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in {err}");
+    }
+}
+
+/// Lists a folder's entries (names, recursively) and its modification time.
+fn listing(dir: &Path) -> (Vec<String>, std::time::SystemTime) {
+    let mut names = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            names.push(e.path().display().to_string());
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    names.sort();
+    (names, fs::metadata(dir).unwrap().modified().unwrap())
+}
+
+/// Guarantee 1: `merge` locks only the folder it writes: it reads shards on
+/// a read-only file system, creating nothing in them (and a shard being
+/// written is still refused: `a_locked_directory_is_refused_by_every_writer`).
+#[cfg(unix)]
+#[test]
+fn merge_reads_shards_without_writing_to_them() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = scenario(root.path(), 8);
+    let shards = root.path().join("shards");
+    let shard = |k: u32| shards.join(format!("s{k}"));
+    for k in 1..=2 {
+        let spec = format!("{k}/2");
+        run_ok(&[
+            "run",
+            s(&sc),
+            "--out",
+            s(&shard(k)),
+            "--shard",
+            &spec,
+            "--no-plots",
+            "--quiet",
+        ]);
+    }
+    let before: Vec<_> = (1..=2).map(|k| listing(&shard(k))).collect();
+    // Make sure a file created now would change the folders' times.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let merged = root.path().join("merged");
+    run_ok(&[
+        "merge",
+        s(&shard(1)),
+        s(&shard(2)),
+        "--out",
+        s(&merged),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(merged.join("runs.csv").exists());
+    let after: Vec<_> = (1..=2).map(|k| listing(&shard(k))).collect();
+    assert_eq!(before, after, "merge created or removed a file in a shard");
+    // On a read-only file system, where the tools allow one: the shards
+    // mounted read-only in a private mount namespace.
+    let probe = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "true"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED (read-only mount): unshare is not available here");
+        return;
+    }
+    let merged = root.path().join("merged-ro");
+    let script = format!(
+        "mount --bind -o ro {shards} {shards} && ! touch {shards}/s1/x 2>/dev/null && \
+         {bin} merge {shards}/s1 {shards}/s2 --out {merged} --no-plots --quiet",
+        shards = s(&shards),
+        bin = env!("CARGO_BIN_EXE_mlgov"),
+        merged = s(&merged)
+    );
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        fs::read(merged.join("runs.csv")).unwrap(),
+        fs::read(root.path().join("merged/runs.csv")).unwrap()
+    );
+}
+
+/// Guarantee 2: work beyond a day at the measured speed asks for `--yes`:
+/// without it (and under --quiet, or without a terminal) it is refused with
+/// the estimate, before anything is written.
+#[test]
+fn work_beyond_a_day_needs_yes() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    let grid = "examples/scenarios/lloyd_grid.toml";
+    for quiet in [true, false] {
+        let mut args = vec![
+            "run",
+            grid,
+            "--out",
+            s(&out),
+            "--replications",
+            "10000000",
+            "--max-run-months",
+            "100000000000000",
+            "--max-memory-mb",
+            "100000000",
+        ];
+        if quiet {
+            args.push("--quiet");
+        }
+        let out_ = mlgov_within(&args);
+        let err = stderr(&out_);
+        assert_eq!(out_.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("partnership-months") && err.contains("hours") && err.contains("--yes"),
+            "{err}"
+        );
+        assert!(!out.exists(), "nothing written");
+    }
+}

@@ -158,7 +158,9 @@ fn join_month_is_checked_like_the_other_whole_numbers() {
         "{e}"
     );
     assert!(
-        e.contains("partnership.partners[4].join_month: must be a whole number >= 0, got -3"),
+        e.contains(
+            "partnership.partners[4].join_month: must be a whole number in [1, 1200], got -3"
+        ),
         "{e}"
     );
     // A partnership needs two founders.

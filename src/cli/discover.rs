@@ -88,6 +88,14 @@ pub fn execute(args: DiscoverArgs) -> anyhow::Result<ExitCode> {
             return Err(usage(format!("{flag} must be in {range}, got {v}")));
         }
     }
+    // The results go into a folder: a file by that name is a mistake in the
+    // command line, with or without --force.
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(usage(format!(
+            "--out {}: is a file; --out names the folder for the results",
+            args.out.display()
+        )));
+    }
     if !args.force {
         let present: Vec<String> = OUTPUTS
             .iter()

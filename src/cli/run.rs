@@ -60,6 +60,77 @@ pub struct RunArgs {
     /// Refuse experiments estimated to need more memory than this (MiB).
     #[arg(long, default_value_t = mlgov::experiment::DEFAULT_MAX_MEMORY_BYTES >> 20)]
     pub max_memory_mb: u64,
+    /// Start without asking when the run is estimated to take more than a
+    /// day of CPU time.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// CPU time of one partnership simulated for one month, as measured on the
+/// Lloyd grid (docs/performance.md, "The model with places").
+const SECONDS_PER_PARTNERSHIP_MONTH: f64 = 1e-6;
+
+/// CPU time beyond which `mlgov run` asks for `--yes`: a day.
+const CONFIRM_CPU_SECONDS: f64 = 86_400.0;
+
+/// Asks before starting a run estimated to take more than a day of CPU time
+/// (partnership-months × [`SECONDS_PER_PARTNERSHIP_MONTH`]), unless `--yes`:
+/// at a terminal a question, otherwise (and under `--quiet`) a refusal
+/// (exit 2) stating the estimate.
+fn confirm_long_work(scenario: &mlgov::scenario::Scenario, args: &RunArgs) -> anyhow::Result<()> {
+    use mlgov::governance::Level;
+    if args.yes {
+        return Ok(());
+    }
+    let mut replications = args
+        .replications
+        .unwrap_or(scenario.spec.experiment.replications);
+    if let Some(shard) = args.shard.as_deref().and_then(|s| s.parse::<Shard>().ok()) {
+        replications = replications.div_ceil(u64::from(shard.count.max(1)));
+    }
+    let partnerships: u128 = scenario
+        .configurations()
+        .iter()
+        .map(|c| {
+            let places = &c.spec.places;
+            u128::from(match c.spec.governance.assignment.implement {
+                Level::National => 1,
+                Level::Regional => places.regions,
+                Level::Local => places.regions * places.localities_per_region,
+            })
+        })
+        .sum();
+    let months = u128::from(scenario.spec.experiment.months);
+    let work = partnerships * months * u128::from(replications);
+    let seconds = work as f64 * SECONDS_PER_PARTNERSHIP_MONTH;
+    if seconds <= CONFIRM_CPU_SECONDS {
+        return Ok(());
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1);
+    let estimate = format!(
+        "this run simulates {work} partnership-months: about {:.0} hours of CPU time at 1 µs each \
+         (docs/performance.md), about {:.0} hours on {threads} thread{}",
+        seconds / 3600.0,
+        seconds / 3600.0 / threads as f64,
+        if threads == 1 { "" } else { "s" }
+    );
+    if !quiet() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        eprint!("{estimate}.\nStart it? [y/N] ");
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            return Ok(());
+        }
+        return Err(super::usage(
+            "not started; add --yes to start it without asking",
+        ));
+    }
+    Err(super::usage(format!(
+        "{estimate}; add --yes to start it (or fewer replications, months or configurations)"
+    )))
 }
 
 /// Arguments of `mlgov merge`.
@@ -121,6 +192,7 @@ pub fn execute_run(mut args: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     args.format = Some(args.format.unwrap_or(scenario.spec.experiment.format));
+    confirm_long_work(&scenario, &args)?;
     run_with(scenario.experiment(), &args)
 }
 

@@ -76,13 +76,14 @@ pub fn execute(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     let space = ScenarioSpace::new(config);
     let k = space.names().len();
     if k < 2 {
-        anyhow::bail!(
+        // A problem of the input, not of the run: exit 2.
+        return Err(super::usage(format!(
             "{}: configuration \"{}\" has {k} uncertain parameter{}; sensitivity analysis needs at least two \
              (write parameters as distributions, e.g. forgetting = {{ dist = \"uniform\", low = 0.9, high = 0.99 }})",
             scenario.file,
             config.name,
             if k == 1 { "" } else { "s" }
-        );
+        )));
     }
     let replications = args.replications;
     if replications == 0 {

@@ -33,6 +33,8 @@ pub struct DirLock {
     path: PathBuf,
     file: Option<File>,
     problem: Option<String>,
+    /// A reader's shared lock: the file is the writer's, left in place.
+    shared: bool,
 }
 
 impl DirLock {
@@ -49,6 +51,16 @@ impl DirLock {
         imp::acquire(dir, &dir.join(LOCK_FILE))
     }
 
+    /// Makes sure no process is writing `dir`, which is only read (a shard
+    /// that `merge` reads), and keeps writers out while the returned lock is
+    /// held, without writing to `dir`: when a writer's lock file is there, a
+    /// shared lock is taken on it (refused at once, naming the holder, while
+    /// a writer holds it); when there is none, no writer is at work. So a
+    /// folder on a read-only file system can be read.
+    pub fn acquire_for_reading(dir: &Path) -> Result<DirLock, ExperimentError> {
+        imp::acquire_shared(dir, &dir.join(LOCK_FILE))
+    }
+
     /// Why the directory is not protected, when the filesystem does not
     /// support locks (`None` when the lock is held).
     pub fn unprotected(&self) -> Option<&str> {
@@ -63,7 +75,7 @@ impl DirLock {
 
 impl Drop for DirLock {
     fn drop(&mut self) {
-        if self.file.is_some() {
+        if self.file.is_some() && !self.shared {
             // Remove the file while still holding the lock, then unlock by
             // closing: a process that opened the old file re-checks the path.
             let _ = fs::remove_file(&self.path);
@@ -112,6 +124,7 @@ mod imp {
                             path: path.to_path_buf(),
                             file: None,
                             problem: Some(problem),
+                            shared: false,
                         })
                     }
                     _ => Err(ExperimentError::io(path, "lock")(err)),
@@ -134,11 +147,51 @@ mod imp {
                 path: path.to_path_buf(),
                 file: Some(file),
                 problem: None,
+                shared: false,
             });
         }
         Err(ExperimentError::Locked {
             dir: dir.to_path_buf(),
             holder: None,
+        })
+    }
+
+    pub fn acquire_shared(dir: &Path, path: &Path) -> Result<DirLock, ExperimentError> {
+        let unlocked = |problem: Option<String>| DirLock {
+            path: path.to_path_buf(),
+            file: None,
+            problem,
+            shared: true,
+        };
+        // No lock file: no writer at work (a writer creates it first).
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(unlocked(None)),
+            Err(e) => return Err(ExperimentError::io(path, "open the lock file")(e)),
+        };
+        // SAFETY: flock on a file descriptor we own; no memory involved.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
+        if rc != 0 {
+            let err = std::io::Error::last_os_error();
+            return match err.raw_os_error() {
+                Some(libc::EWOULDBLOCK) => Err(ExperimentError::Locked {
+                    dir: dir.to_path_buf(),
+                    holder: holder_pid(&mut file),
+                }),
+                Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => {
+                    Ok(unlocked(Some(format!(
+                        "the filesystem of {} does not support file locks ({err})",
+                        dir.display()
+                    ))))
+                }
+                _ => Err(ExperimentError::io(path, "lock")(err)),
+            };
+        }
+        Ok(DirLock {
+            path: path.to_path_buf(),
+            file: Some(file),
+            problem: None,
+            shared: true,
         })
     }
 
@@ -186,7 +239,12 @@ mod imp {
             path: path.to_path_buf(),
             file: None,
             problem: Some("directory locks are only taken on Unix".into()),
+            shared: false,
         })
+    }
+
+    pub fn acquire_shared(dir: &Path, path: &Path) -> Result<DirLock, ExperimentError> {
+        acquire(dir, path)
     }
 }
 

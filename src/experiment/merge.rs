@@ -60,8 +60,10 @@ fn merge_into(
     if dirs.is_empty() {
         return Err(ExperimentError::Merge("no shard directories given".into()));
     }
-    // The output and every shard are locked until the merge is written, so
-    // no run writes them meanwhile.
+    // The output is locked until the merge is written, and every shard is
+    // held with a shared lock on its writer's lock file when there is one
+    // (nothing is written into a shard: it may be on a read-only file
+    // system), so no run writes them meanwhile.
     let mut locks = vec![DirLock::acquire(out)?];
     output::ensure_no_results(out)?;
     let mut locked = vec![fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf())];
@@ -69,7 +71,7 @@ fn merge_into(
     for dir in dirs {
         let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
         if dir.is_dir() && !locked.contains(&canonical) {
-            locks.push(DirLock::acquire(dir)?);
+            locks.push(DirLock::acquire_for_reading(dir)?);
             locked.push(canonical);
         }
         let state = State::load(dir)?.ok_or_else(|| {

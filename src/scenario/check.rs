@@ -119,6 +119,7 @@ pub(crate) fn check_structure(user: &Value, problems: &mut Vec<Problem>) -> Valu
     let walker = Walker {
         param_paths,
         hints: std::cell::Cell::new(0),
+        ranges: Default::default(),
     };
     walker.table(user, schema, "", problems)
 }
@@ -149,9 +150,46 @@ struct Walker {
     param_paths: &'static BTreeSet<String>,
     /// Hints computed so far.
     hints: std::cell::Cell<usize>,
+    /// The ranges of whole-number fields found by [`Walker::whole_range`].
+    ranges: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
 impl Walker {
+    /// The range of the whole-number field at `path` as a range problem
+    /// states it (`[1, 50]`), for a negative value: the default scenario
+    /// with 0, then with the field's largest value, is range-checked. Found
+    /// once per field.
+    fn whole_range(&self, path: &str) -> String {
+        // A partner group's field: the first group of the default partners.
+        let probe_path = match path.split_once("].") {
+            Some((_, key)) => format!("partnership.partners[0].{key}"),
+            None => path.to_string(),
+        };
+        if let Some(r) = self.ranges.borrow().get(&probe_path) {
+            return r.clone();
+        }
+        let max = if holds_u64(path, i64::MAX) {
+            i64::MAX
+        } else {
+            i64::from(u32::MAX)
+        };
+        let found = [0, max].into_iter().find_map(|probe| {
+            let mut tree = Value::try_from(ScenarioSpec::default()).ok()?;
+            super::set_value(&mut tree, &probe_path, Value::Integer(probe)).ok()?;
+            let spec = tree.try_into::<ScenarioSpec>().ok()?;
+            let mut found = Vec::new();
+            check_ranges(&spec, &mut found);
+            found.iter().find(|p| p.path == probe_path).and_then(|p| {
+                let rest = p.message.strip_prefix("must be in [")?;
+                let (range, _) = rest.split_once(']')?;
+                Some(format!("[{range}]"))
+            })
+        });
+        let range = found.unwrap_or_else(|| format!("[0, {max}]"));
+        self.ranges.borrow_mut().insert(probe_path, range.clone());
+        range
+    }
+
     /// The closest of `known` to `word`, while the hint budget lasts.
     fn suggest<'a>(&self, word: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
         let n = self.hints.get();
@@ -337,9 +375,10 @@ impl Walker {
             }
             (Value::Integer(_), Value::Integer(i)) => {
                 if *i < 0 {
+                    let range = self.whole_range(path);
                     problems.push(problem(
                         path,
-                        format!("must be a whole number >= 0, got {i}"),
+                        format!("must be a whole number in {range}, got {i}"),
                     ));
                 } else if *i > i64::from(u32::MAX) && !holds_u64(path, *i) {
                     problems.push(problem(
