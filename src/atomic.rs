@@ -63,40 +63,82 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// checkpoint needs to survive a power cut; result tables that can be
 /// written again skip it).
 pub fn replace(path: &Path, bytes: &[u8], sync: bool) -> Result<(), AtomicWriteError> {
-    let fail = |action, source| AtomicWriteError {
-        path: path.to_path_buf(),
-        action,
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| {
-        fail(
-            "create",
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "the path has no file name",
-            ),
-        )
-    })?;
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{}.", name.to_string_lossy()))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail("create", e))?;
-    file.write_all(bytes).map_err(|e| fail("write", e))?;
-    if sync {
-        file.as_file().sync_all().map_err(|e| fail("sync", e))?;
+    let mut new = Replacement::new(path)?;
+    if let Err(e) = new.file().write_all(bytes) {
+        return Err(new.error("write", e));
     }
-    persist(file, path).map_err(|e| fail("replace", e))
+    new.commit(sync)
 }
 
-/// Renames the temporary file over `path`; on failure the temporary file is
-/// dropped, which removes it.
-fn persist(file: NamedTempFile, path: &Path) -> std::io::Result<()> {
-    file.persist(path).map(drop).map_err(|e| e.error)
+/// A file being written to replace `path`, for writers that stream (a
+/// merged `runs.csv`, a Parquet table): write through [`Replacement::file`],
+/// then [`Replacement::commit`]. Dropped without a commit (after an error,
+/// or in a panic) it removes its temporary file, and `path` is untouched.
+#[derive(Debug)]
+pub struct Replacement {
+    temp: NamedTempFile,
+    path: PathBuf,
+}
+
+impl Replacement {
+    /// Creates the temporary file beside `path`.
+    pub fn new(path: &Path) -> Result<Self, AtomicWriteError> {
+        let fail = |source| AtomicWriteError {
+            path: path.to_path_buf(),
+            action: "create",
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path.file_name().ok_or_else(|| {
+            fail(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path has no file name",
+            ))
+        })?;
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", name.to_string_lossy()))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        Ok(Self {
+            temp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The temporary file, to write to.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    /// An error of `action` on this replacement, naming the file it replaces.
+    pub fn error(&self, action: &'static str, source: std::io::Error) -> AtomicWriteError {
+        AtomicWriteError {
+            path: self.path.clone(),
+            action,
+            source,
+        }
+    }
+
+    /// Flushes the temporary file to disk if `sync`, then renames it over
+    /// the target ([`NamedTempFile::persist`]). On failure the temporary
+    /// file is removed.
+    pub fn commit(self, sync: bool) -> Result<(), AtomicWriteError> {
+        if sync && let Err(e) = self.temp.as_file().sync_all() {
+            return Err(self.error("sync", e));
+        }
+        let Replacement { temp, path } = self;
+        // A failed rename hands the temporary file back in the error; it is
+        // removed when that is dropped.
+        temp.persist(&path).map(drop).map_err(|e| AtomicWriteError {
+            path,
+            action: "replace",
+            source: e.error,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -120,6 +162,25 @@ mod tests {
         replace(&path, b"new", false).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         assert_eq!(entries(root.path()), ["table.csv"]);
+    }
+
+    #[test]
+    fn a_streamed_replacement_is_all_or_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("runs.csv");
+        std::fs::write(&path, b"old").unwrap();
+        // Dropped before the commit: the old file stays, nothing else.
+        let mut new = Replacement::new(&path).unwrap();
+        new.file().write_all(b"half").unwrap();
+        drop(new);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(entries(root.path()), ["runs.csv"]);
+        // Committed: the new file.
+        let mut new = Replacement::new(&path).unwrap();
+        new.file().write_all(b"new").unwrap();
+        new.commit(true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(entries(root.path()), ["runs.csv"]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use parquet::schema::types::Type;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The most rows of one Parquet row group (and so the most rows held in
@@ -315,7 +315,7 @@ impl Column {
 /// Writes the gathered rows as one row group and empties the buffers.
 fn write_group(
     buffers: &mut [Column],
-    writer: &mut SerializedFileWriter<fs::File>,
+    writer: &mut SerializedFileWriter<&mut fs::File>,
 ) -> parquet::errors::Result<()> {
     let mut group = writer.next_row_group()?;
     let mut i = 0;
@@ -358,30 +358,10 @@ fn schema(columns: &[(String, ColumnType)]) -> parquet::errors::Result<Type> {
 }
 
 /// Streams the CSV table read from `reader` (from `source`, header = the
-/// names of `columns`) into the Parquet file `path`, written to `path.tmp`
-/// and renamed into place.
+/// names of `columns`) into the Parquet file `path`, written to a
+/// temporary file beside it and renamed into place ([`crate::atomic`]): an
+/// error on the way leaves no partial file behind.
 fn convert(
-    reader: impl Read,
-    source: &Path,
-    path: &Path,
-    columns: &[(String, ColumnType)],
-) -> Result<(), ExperimentError> {
-    let result = convert_to_tmp(reader, source, path, columns);
-    if result.is_err() {
-        // No partial file is left behind.
-        let _ = fs::remove_file(tmp_path(path));
-    }
-    result
-}
-
-/// `path.tmp`.
-fn tmp_path(path: &Path) -> PathBuf {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    PathBuf::from(tmp)
-}
-
-fn convert_to_tmp(
     reader: impl Read,
     source: &Path,
     path: &Path,
@@ -391,9 +371,8 @@ fn convert_to_tmp(
         path: source.to_path_buf(),
         problem,
     };
-    let tmp = tmp_path(path);
     let failed = |e: parquet::errors::ParquetError| {
-        ExperimentError::io(&tmp, "write Parquet")(std::io::Error::other(e.to_string()))
+        ExperimentError::io(path, "write Parquet")(std::io::Error::other(e.to_string()))
     };
 
     let mut reader = csv::Reader::from_reader(reader);
@@ -416,8 +395,9 @@ fn convert_to_tmp(
             .set_created_by(format!("mlgov {}", env!("CARGO_PKG_VERSION")))
             .build(),
     );
-    let file = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
-    let mut writer = SerializedFileWriter::new(file, schema, props).map_err(failed)?;
+    let mut replacement = crate::atomic::Replacement::new(path).map_err(ExperimentError::atomic)?;
+    let mut writer =
+        SerializedFileWriter::new(replacement.file(), schema, props).map_err(failed)?;
     let mut buffers: Vec<Column> = columns.iter().map(|(_, t)| Column::new(*t)).collect();
     let mut rows = 0usize;
     let mut line = 1u64;
@@ -448,10 +428,8 @@ fn convert_to_tmp(
     if rows > 0 {
         write_group(&mut buffers, &mut writer).map_err(failed)?;
     }
-    let file = writer.into_inner().map_err(failed)?;
-    file.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
-    drop(file);
-    fs::rename(&tmp, path).map_err(ExperimentError::io(path, "replace"))
+    writer.into_inner().map_err(failed)?;
+    replacement.commit(true).map_err(ExperimentError::atomic)
 }
 
 #[cfg(test)]

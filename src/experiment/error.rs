@@ -133,6 +133,15 @@ impl ExperimentError {
         }
     }
 
+    /// An atomic write that failed: the file it was replacing and the step.
+    pub(crate) fn atomic(e: crate::atomic::AtomicWriteError) -> Self {
+        Self::Io {
+            path: e.path,
+            action: e.action,
+            source: e.source,
+        }
+    }
+
     pub(crate) fn csv(path: impl Into<PathBuf>) -> impl FnOnce(csv::Error) -> Self {
         let path = path.into();
         move |source| Self::Csv { path, source }

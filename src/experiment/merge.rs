@@ -191,10 +191,13 @@ fn concatenate(
     recorded: impl Fn(&State) -> (u64, u64),
 ) -> Result<(u64, u64), ExperimentError> {
     let path = out.join(name);
-    let tmp = out.join(format!("{name}.tmp"));
-    let mut dest = fs::File::create(&tmp).map_err(ExperimentError::io(&tmp, "create"))?;
+    // Written beside the target and renamed into place when complete; an
+    // error on the way drops it, which removes the temporary file.
+    let mut replacement =
+        crate::atomic::Replacement::new(&path).map_err(ExperimentError::atomic)?;
+    let dest = replacement.file();
     dest.write_all(header)
-        .map_err(ExperimentError::io(&tmp, "write"))?;
+        .map_err(ExperimentError::io(&path, "write"))?;
     let mut total = header.len() as u64;
     let mut hash = fnv1a_continue(FNV_OFFSET, header);
     for &i in order {
@@ -229,7 +232,7 @@ fn concatenate(
             hash = fnv1a_continue(hash, &buf[..n]);
             check = fnv1a_continue(check, &buf[..n]);
             dest.write_all(&buf[..n])
-                .map_err(ExperimentError::io(&tmp, "write"))?;
+                .map_err(ExperimentError::io(&path, "write"))?;
             copied += n as u64;
         }
         if copied != body {
@@ -243,8 +246,6 @@ fn concatenate(
         }
         total += body;
     }
-    dest.sync_all().map_err(ExperimentError::io(&tmp, "sync"))?;
-    drop(dest);
-    fs::rename(&tmp, &path).map_err(ExperimentError::io(&path, "replace"))?;
+    replacement.commit(true).map_err(ExperimentError::atomic)?;
     Ok((total, hash))
 }

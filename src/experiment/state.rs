@@ -376,8 +376,7 @@ impl State {
 /// file or the new one, never half of one. A write that fails (a full disk,
 /// say) removes its temporary file.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> Result<(), ExperimentError> {
-    crate::atomic::replace(path, bytes, sync)
-        .map_err(|e| ExperimentError::io(e.path, e.action)(e.source))
+    crate::atomic::replace(path, bytes, sync).map_err(ExperimentError::atomic)
 }
 
 #[cfg(test)]
