@@ -41,6 +41,10 @@ enum Command {
     Design(cli::design::DesignArgs),
     /// Merge the output directories of shards into one result.
     Merge(cli::run::MergeArgs),
+    /// Write a Slurm array job that runs an experiment's shards and a job
+    /// that merges them (DIR/slurm/array.sh and merge.sh); --submit submits
+    /// both.
+    Slurm(cli::slurm::SlurmArgs),
     /// Redraw the charts of a results directory from its CSV files.
     Plot(cli::plot::PlotArgs),
     /// Write DIR/report.html: one self-contained page with the tables,
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
         Command::Run(a) => cli::run::execute_run(a),
         Command::Design(a) => cli::design::execute(a),
         Command::Merge(a) => cli::run::execute_merge(a),
+        Command::Slurm(a) => cli::slurm::execute(a),
         Command::Plot(a) => cli::plot::execute(a),
         Command::Report(a) => cli::report::execute(a),
         Command::Sensitivity(a) => cli::sensitivity::execute(a),

@@ -64,7 +64,7 @@ fn session(dir: &Path, quiet: Option<&str>) -> Vec<(&'static str, Output)> {
         }
         v
     };
-    let commands: [(&'static str, Vec<&str>, bool); 7] = [
+    let commands: [(&'static str, Vec<&str>, bool); 8] = [
         (
             "run",
             vec!["run", "small.toml", "--out", "r", "--no-plots"],
@@ -86,6 +86,11 @@ fn session(dir: &Path, quiet: Option<&str>) -> Vec<(&'static str, Output)> {
             false,
         ),
         ("plot", vec!["plot", "m"], true),
+        (
+            "slurm",
+            vec!["slurm", "small.toml", "--shards", "2", "--out", "cluster"],
+            false,
+        ),
         (
             "sensitivity",
             vec![
@@ -126,6 +131,7 @@ fn summaries_go_to_stdout_and_progress_to_stderr() {
             "run" => assert!(stdout.contains("runs ok"), "{stdout}"),
             "merge" => assert!(stdout.contains("merged 2 shards"), "{stdout}"),
             "plot" => assert!(stdout.contains("lloyd_grid.png"), "{stdout}"),
+            "slurm" => assert!(stdout.contains("array.sh"), "{stdout}"),
             "sensitivity" => assert!(stdout.contains("sensitivity.csv"), "{stdout}"),
             _ => {}
         }
@@ -166,6 +172,8 @@ fn quiet_prints_nothing_but_does_the_work() {
         "m/summary.csv",
         "m/charts/lloyd_grid.png",
         "sens/sensitivity.csv",
+        "cluster/slurm/array.sh",
+        "cluster/slurm/merge.sh",
     ] {
         assert!(dir.path().join(file).exists(), "{flag}: no {file}");
     }
@@ -280,6 +288,7 @@ fn bash_completion_loads_and_completes_commands_and_flags() {
         "run",
         "design",
         "merge",
+        "slurm",
         "plot",
         "report",
         "sensitivity",
@@ -353,6 +362,7 @@ fn man_pages_cover_every_command() {
         "run",
         "design",
         "merge",
+        "slurm",
         "plot",
         "report",
         "sensitivity",

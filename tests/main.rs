@@ -73,6 +73,7 @@ mod cli_newcomer;
 mod distributed_recipe;
 mod doc_commands;
 mod hardening;
+mod slurm;
 
 // Reading the outputs from Python.
 mod python_readers;

@@ -19,6 +19,7 @@ pub mod say;
 pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
+pub mod slurm;
 
 use mlgov::atomic::write_atomic;
 use mlgov::experiment::{DirLock, ExperimentError};

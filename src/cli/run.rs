@@ -299,13 +299,22 @@ pub fn execute_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
         // `merge` has no --resume: an output folder holding results (say, of
         // a merge that failed half-way) is refused with the command that
         // clears it.
-        ExperimentError::OutputExists { dir, found } => anyhow::anyhow!(
-            "{} already holds results ({}); choose another --out, or remove it first \
-             (rm -r {}) if it is a merge's output to be made again",
-            dir.display(),
-            found.display(),
-            dir.display()
-        ),
+        // Only mlgov's result files are named for removal: the folder may
+        // hold other files, even the shards being merged (`mlgov slurm`
+        // merges DIR/shards/* into DIR).
+        ExperimentError::OutputExists { dir, found } => {
+            let entries: Vec<String> = mlgov::experiment::result_entries(&dir)
+                .iter()
+                .map(|p| interrupt::quote(&p.to_string_lossy()))
+                .collect();
+            anyhow::anyhow!(
+                "{} already holds results ({}); choose another --out, or, if they are \
+                 an earlier merge's output to be made again, remove them first: rm -r {}",
+                dir.display(),
+                found.display(),
+                entries.join(" ")
+            )
+        }
         other => other.into(),
     })?;
     say!(

@@ -84,9 +84,9 @@ pub use merge::{merge_results, merge_results_as, merge_results_with};
 pub(crate) use output::num;
 pub use output::{
     CHARTS_DIR, COMPARISON_COLUMNS, REPORT_FILE, RUN_COLUMNS, RUN_TRAJECTORIES, SUMMARY_COLUMNS,
-    TRAJECTORY_COLUMNS, remove_results, run_trajectory_columns, runs_columns,
+    TRAJECTORY_COLUMNS, remove_results, result_entries, run_trajectory_columns, runs_columns,
 };
-pub use runner::run_experiment;
+pub use runner::{check_experiment, run_experiment};
 pub use shard::Shard;
 pub use verify::verify_results;
 

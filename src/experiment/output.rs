@@ -155,6 +155,18 @@ pub fn remove_results(dir: &Path) -> std::io::Result<bool> {
     Ok(true)
 }
 
+/// The results an experiment wrote in `dir` that are there (its tables,
+/// manifest, checkpoint folder, `charts/` folder and `report.html`: what
+/// [`remove_results`] removes), in that order; empty when there are none.
+pub fn result_entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    RESULT_FILES
+        .iter()
+        .chain(&[STATE_DIR, CHARTS_DIR, REPORT_FILE])
+        .map(|name| dir.join(name))
+        .filter(|path| std::fs::symlink_metadata(path).is_ok())
+        .collect()
+}
+
 /// Refuses an output directory that already holds results of a run.
 pub(crate) fn ensure_no_results(dir: &Path) -> Result<(), ExperimentError> {
     if dir.exists() && !dir.is_dir() {

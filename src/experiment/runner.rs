@@ -86,6 +86,17 @@ pub fn run_experiment<M: Model>(
     })
 }
 
+/// Checks `exp` and `opts` as [`run_experiment`] does before it touches
+/// anything: the replications, threads and shard, the size and memory
+/// limits, the configurations and the columns of `runs.csv`. Reads and
+/// writes nothing, so a job script can be checked before it is submitted.
+pub fn check_experiment<M: Model>(
+    exp: &Experiment<M>,
+    opts: &RunOptions,
+) -> Result<(), ExperimentError> {
+    validate(exp, opts).map(|_| ())
+}
+
 /// Checks the experiment and options and describes the experiment.
 fn validate<M: Model>(exp: &Experiment<M>, opts: &RunOptions) -> Result<Info, ExperimentError> {
     if exp.replications == 0 {
