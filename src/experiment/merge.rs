@@ -9,7 +9,7 @@
 
 use super::aggregate::Aggregate;
 use super::output::{self, Manifest, RUN_TRAJECTORIES, RUNS};
-use super::state::{FNV_OFFSET, State, fnv1a_continue};
+use super::state::{FNV_OFFSET, Info, State, fnv1a_continue};
 use super::verify::verify_runs;
 use super::{DirLock, ExperimentError, MergeOutcome, OutputFormat, Shard};
 use std::fs;
@@ -67,7 +67,12 @@ fn merge_into(
     let mut locks = vec![DirLock::acquire(out)?];
     output::ensure_no_results(out)?;
     let mut locked = vec![fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf())];
-    let mut shards: Vec<(PathBuf, Shard, State)> = Vec::with_capacity(dirs.len());
+    // Each shard's checkpoint is loaded, checked and added to the total in
+    // turn, and only what the concatenation needs is kept: the memory of a
+    // merge is that of two aggregates, however many shards there are.
+    let mut shards: Vec<(PathBuf, Shard, Slice)> = Vec::with_capacity(dirs.len());
+    let mut first: Option<(PathBuf, Shard, Info)> = None;
+    let mut aggregate: Option<Aggregate> = None;
     for dir in dirs {
         let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
         if dir.is_dir() && !locked.contains(&canonical) {
@@ -91,26 +96,42 @@ fn merge_into(
             )));
         }
         verify_runs(dir, &state)?;
-        shards.push((dir.clone(), shard, state));
+        match &first {
+            None => first = Some((dir.clone(), shard, state.info.clone())),
+            Some((first_dir, first_shard, info)) => {
+                if let Some((what, a, b)) = info.difference(&state.info) {
+                    return Err(ExperimentError::Merge(format!(
+                        "different experiments: {} and {} differ in {what} ({a} vs {b})",
+                        first_dir.display(),
+                        dir.display()
+                    )));
+                }
+                if shard.count != first_shard.count {
+                    return Err(ExperimentError::Merge(format!(
+                        "{} is shard {first_shard} but {} is shard {shard}: all must be shards of the same N",
+                        first_dir.display(),
+                        dir.display()
+                    )));
+                }
+            }
+        }
+        let total = aggregate
+            .get_or_insert_with(|| Aggregate::new(state.info.shape(), &state.info.discrete()));
+        total.merge(&state.aggregate);
+        shards.push((
+            dir.clone(),
+            shard,
+            Slice {
+                runs: (state.runs_len, state.runs_hash),
+                trajectories: (state.traj_len, state.traj_hash),
+                elapsed: state.elapsed,
+            },
+        ));
     }
+    let (Some((_, first_shard, first_info)), Some(aggregate)) = (first, aggregate) else {
+        return Err(ExperimentError::Merge("no shard directories given".into()));
+    };
 
-    let (first_dir, first_shard, first) = &shards[0];
-    for (dir, shard, state) in &shards[1..] {
-        if let Some((what, a, b)) = first.info.difference(&state.info) {
-            return Err(ExperimentError::Merge(format!(
-                "different experiments: {} and {} differ in {what} ({a} vs {b})",
-                first_dir.display(),
-                dir.display()
-            )));
-        }
-        if shard.count != first_shard.count {
-            return Err(ExperimentError::Merge(format!(
-                "{} is shard {first_shard} but {} is shard {shard}: all must be shards of the same N",
-                first_dir.display(),
-                dir.display()
-            )));
-        }
-    }
     let n = first_shard.count;
     let mut by_index: Vec<Option<usize>> = vec![None; n as usize];
     for (i, (dir, shard, _)) in shards.iter().enumerate() {
@@ -132,25 +153,20 @@ fn merge_into(
         })
         .collect::<Result<_, _>>()?;
 
-    let mut info = first.info.clone();
+    let mut info = first_info;
     info.shard = None;
-    let mut aggregate = Aggregate::new(info.shape(), &info.discrete());
-    let mut elapsed = 0.0;
-    for &i in &order {
-        aggregate.merge(&shards[i].2.aggregate);
-        elapsed += shards[i].2.elapsed;
-    }
+    // In shard order, so that the floating-point sum is the same whatever
+    // the order of the directories.
+    let elapsed: f64 = order.iter().map(|&i| shards[i].2.elapsed).sum();
 
     fs::create_dir_all(out).map_err(ExperimentError::io(out, "create directory"))?;
     let runs_header = output::runs_header(&info).map_err(ExperimentError::csv(&out.join(RUNS)))?;
-    let (runs_len, runs_hash) = concatenate(&shards, &order, out, RUNS, &runs_header, |s| {
-        (s.runs_len, s.runs_hash)
-    })?;
+    let (runs_len, runs_hash) = concatenate(&shards, &order, out, RUNS, &runs_header, |s| s.runs)?;
     let (traj_len, traj_hash) = if info.save_trajectories {
         let path = out.join(RUN_TRAJECTORIES);
         let header = output::run_trajectories_header(&info).map_err(ExperimentError::csv(&path))?;
         concatenate(&shards, &order, out, RUN_TRAJECTORIES, &header, |s| {
-            (s.traj_len, s.traj_hash)
+            s.trajectories
         })?
     } else {
         (0, FNV_OFFSET)
@@ -178,17 +194,28 @@ fn merge_into(
     })
 }
 
+/// What the merge keeps of a shard's checkpoint once its aggregate is added.
+struct Slice {
+    /// Length and hash of its `runs.csv` at the checkpoint.
+    runs: (u64, u64),
+    /// Length and hash of its `run_trajectories.csv.gz` (0 and the empty
+    /// hash when trajectories are not saved).
+    trajectories: (u64, u64),
+    /// Its wall-clock seconds.
+    elapsed: f64,
+}
+
 /// Writes `out/NAME` (`runs.csv` or `run_trajectories.csv.gz`): `header`,
 /// then each shard's body (exactly its checkpointed bytes after its header,
 /// whose hash must be the one its checkpoint recorded) in shard order.
 /// Returns the length and hash of the result.
 fn concatenate(
-    shards: &[(PathBuf, Shard, State)],
+    shards: &[(PathBuf, Shard, Slice)],
     order: &[usize],
     out: &Path,
     name: &str,
     header: &[u8],
-    recorded: impl Fn(&State) -> (u64, u64),
+    recorded: impl Fn(&Slice) -> (u64, u64),
 ) -> Result<(u64, u64), ExperimentError> {
     let path = out.join(name);
     // Written beside the target and renamed into place when complete; an
@@ -201,8 +228,8 @@ fn concatenate(
     let mut total = header.len() as u64;
     let mut hash = fnv1a_continue(FNV_OFFSET, header);
     for &i in order {
-        let (dir, shard, state) = &shards[i];
-        let (len, shard_hash) = recorded(state);
+        let (dir, shard, slice) = &shards[i];
+        let (len, shard_hash) = recorded(slice);
         let src_path = dir.join(name);
         let (mut src, _) = crate::input::open_regular(&src_path)
             .map_err(ExperimentError::io(&src_path, "open"))?;
