@@ -13,7 +13,12 @@
 //!
 //! Synopsis lines, which hold ALL-CAPS placeholders such as `SCENARIO` or
 //! `DIR`, are skipped, and so are lines that refer to the home folder (`~`)
-//! or shell variables. `> FILE` sends a command's stdout to FILE.
+//! or shell variables. `> FILE` sends a command's stdout to FILE. A word
+//! with `*` is expanded as the shell would (`results/shard-*`); a line
+//! whose pattern matches nothing is skipped, as its files come from
+//! commands that are not run here (GNU parallel's). docs/distributed.md's
+//! `mlgov slurm ... --submit` runs without `--submit`: there is no cluster
+//! here (tests/slurm.rs submits to a live Slurm).
 //! Experiments are cut to a few replications so the whole check takes
 //! seconds. A command whose trailing comment says it fails (`# fails`,
 //! `# exit 2`, `# refused`, `# error`) must exit non-zero; every other must
@@ -58,9 +63,13 @@ fn words(line: &str) -> Vec<String> {
 }
 
 /// A placeholder such as `SCENARIO`, `DIR...`, `K/N` or `[--seed S]`
-/// (assignment codes such as `N-R-L` are not placeholders).
+/// (assignment codes such as `N-R-L` and sizes such as `2G` are not
+/// placeholders).
 fn is_placeholder(word: &str) -> bool {
     let w = word.trim_matches(|c: char| "[]().,".contains(c));
+    if w.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let code = w.len() == 5
         && w.split('-').count() == 3
         && w.split('-').all(|p| matches!(p, "N" | "R" | "L"));
@@ -244,6 +253,15 @@ enum Place<'a> {
 fn run_file(file: &str, place: &Place) -> usize {
     let mut ran = 0;
     for c in commands(file) {
+        let here = match place {
+            Place::Sandbox(dir) | Place::FreshCopy { dir, .. } => *dir,
+        };
+        let Some(mut args) = expand_globs(here, &c.args) else {
+            continue;
+        };
+        if args.first().map(String::as_str) == Some("slurm") {
+            args.retain(|a| a != "--submit");
+        }
         let (dir, mut command) = match (place, c.program) {
             (Place::Sandbox(_), Program::CargoInstall) => continue,
             (Place::FreshCopy { bin, .. }, Program::CargoInstall) => {
@@ -271,7 +289,6 @@ fn run_file(file: &str, place: &Place) -> usize {
                 (dir, command)
             }
         };
-        let mut args = c.args.clone();
         match args.first().map(String::as_str) {
             Some("run") => cap(&mut args, "--replications", 3),
             Some("assess") if !args.iter().any(|a| a == "--template") => {
@@ -304,6 +321,40 @@ fn run_file(file: &str, place: &Place) -> usize {
         ran += 1;
     }
     ran
+}
+
+/// `args` with each word holding `*` (in its last path component) replaced
+/// by the paths it matches under `dir`, sorted; `None` when one matches
+/// nothing.
+fn expand_globs(dir: &Path, args: &[String]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for word in args {
+        if !word.contains('*') {
+            out.push(word.clone());
+            continue;
+        }
+        let (parent, pattern) = word.rsplit_once('/').unwrap_or(("", word));
+        let (before, after) = pattern.split_once('*')?;
+        let mut found: Vec<String> = std::fs::read_dir(dir.join(parent))
+            .ok()?
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.starts_with(before) && n.ends_with(after) && !n.starts_with('.'))
+            .map(|n| {
+                if parent.is_empty() {
+                    n
+                } else {
+                    format!("{parent}/{n}")
+                }
+            })
+            .collect();
+        if found.is_empty() {
+            return None;
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Some(out)
 }
 
 fn sandbox(name: &str) -> PathBuf {
@@ -396,6 +447,16 @@ fn teaching_commands_work() {
 }
 
 #[test]
+fn distributed_commands_work() {
+    let d = sandbox("distributed");
+    let ran = run_file("docs/distributed.md", &Place::Sandbox(&d));
+    assert!(ran >= 7, "docs/distributed.md: only {ran} commands found");
+    assert!(d.join("results/cluster/slurm/array.sh").exists());
+    assert!(d.join("results/parts-merged/summary.csv").exists());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn the_command_reader_skips_synopses_and_keeps_quotes() {
     assert!(is_placeholder("SCENARIO"));
     assert!(!is_placeholder("[--quiet]"));
@@ -403,6 +464,7 @@ fn the_command_reader_skips_synopses_and_keeps_quotes() {
     assert!(is_placeholder("DIR..."));
     assert!(!is_placeholder("N-R-L"));
     assert!(!is_placeholder("results/lloyd"));
+    assert!(!is_placeholder("2G"));
     assert_eq!(
         words("run 'a b.toml' --out \"c d\" x"),
         ["run", "a b.toml", "--out", "c d", "x"]
