@@ -578,6 +578,14 @@ impl Cluster {
 
     fn start() -> Result<Cluster, String> {
         install()?;
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return Err(
+                "this user is not root, and the private cluster runs its daemons as root \
+                 (SlurmUser=root)"
+                    .into(),
+            );
+        }
         let tmp = tempfile::Builder::new()
             .prefix("mlgov-slurm-")
             .tempdir()
@@ -757,9 +765,18 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        // Cancel whatever is still queued and give it a moment to end.
-        let jobs: BTreeSet<String> = self
-            .queue()
+        // Cancel whatever is still queued and give it a moment to end (when
+        // slurmctld is up: otherwise squeue would wait for it in vain).
+        let controller_up = self
+            .daemons
+            .iter_mut()
+            .any(|(name, child)| *name == "slurmctld" && matches!(child.try_wait(), Ok(None)));
+        let queued = if controller_up {
+            self.queue()
+        } else {
+            Vec::new()
+        };
+        let jobs: BTreeSet<String> = queued
             .into_iter()
             .map(|j| j.split('_').next().unwrap_or_default().to_string())
             .collect();
