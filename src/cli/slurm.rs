@@ -570,7 +570,7 @@ pub fn execute(args: SlurmArgs) -> anyhow::Result<ExitCode> {
         let bytes = mlgov::input::read_input(from, mlgov::input::MAX_INPUT_BYTES)
             .with_context(|| format!("cannot read {}", from.display()))?;
         let to = slurm_dir.join(name);
-        mlgov::report::write_atomic(&to, &bytes)
+        mlgov::atomic::write_atomic(&to, &bytes)
             .with_context(|| format!("cannot write {}", to.display()))
     };
     copy(&args.scenario, "scenario.toml")?;
@@ -580,7 +580,7 @@ pub fn execute(args: SlurmArgs) -> anyhow::Result<ExitCode> {
     let array = PathBuf::from(plan.array_path());
     let merge = PathBuf::from(plan.merge_path());
     for (path, text) in [(&array, array_script(&plan)), (&merge, merge_script(&plan))] {
-        mlgov::report::write_atomic(path, text.as_bytes())
+        mlgov::atomic::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         make_executable(path)?;
     }
