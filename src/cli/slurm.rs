@@ -348,9 +348,12 @@ if [ "${#unfinished[@]}" -gt 0 ]; then
     done
     exit 1
 fi
+# The shards by their short names, from their folder: 10000 absolute paths
+# could exceed the system's limit on the length of a command line.
+cd "$dir/shards" || exit
 shards=()
 for ((k = 1; k <= n; k++)); do
-    shards+=("$dir/shards/shard-$k")
+    shards+=("shard-$k")
 done
 "$mlgov" merge "${shards[@]}" --out "$dir" --format @FORMAT@@NO_PLOTS@ || exit
 "#;
