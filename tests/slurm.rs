@@ -315,7 +315,7 @@ fn job_scripts_run_by_hand_merge_to_the_single_run_after_a_rerun() {
             dir.display()
         ),
         &format!("mlgov='{}/my bin/it'\\''s mlgov'\n", tmp.path().display()),
-        "--shard \"$k/$n\" --replications 6 --seed 7 --threads 2 --resume --no-plots",
+        "--shard \"$k/$n\" --replications 6 --seed 7 --threads 2 --resume --no-plots --format csv --yes",
     ] {
         assert!(array.contains(line), "array.sh lacks {line:?}:\n{array}");
     }

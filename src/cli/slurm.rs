@@ -225,7 +225,9 @@ impl Plan {
             words.push_str(" --save-trajectories");
         }
         words.push_str(&self.limits);
-        words.push_str(" --resume --no-plots --format csv");
+        // A task has no one to ask whether to start a long run: the size
+        // of a shard was chosen with `mlgov slurm`, and --time bounds it.
+        words.push_str(" --resume --no-plots --format csv --yes");
         words
     }
 
