@@ -376,3 +376,33 @@ fn with_only_scale_on_the_levels_differ_by_the_documented_scale_effects() {
     let (d, t) = paired(&s, "N-N-N", "L-L-L", "delivery_total", 300);
     assert!(t.abs() < 3.0, "delivery: diff {d}, t {t}");
 }
+
+#[test]
+fn regional_conception_wins_where_needs_differ_between_regions_and_its_partners_see_the_problem() {
+    // Needs that differ only between regions, some spill-over: a regional
+    // design fits each region without the local design's under-provision.
+    // With the default partners the regional level holds one of the three
+    // domains (framing), and L-L-L still leads; when the regional partners
+    // work on the policy's domains, R-R-L beats L-L-L.
+    let extra = "[governance]\nregional_share = 1.0\nspillover = 0.3\nneeds_variance = 1.0\n";
+    let s = common::assignments("L-L-L", "R-R-L", extra);
+    let (d, t) = paired(&s, "L-L-L", "R-R-L", "net_benefit", 150);
+    assert!(
+        d < 0.0 && t < -T95,
+        "default partners: R-R-L - L-L-L = {d}, t {t}"
+    );
+    let domains = "\"partnership.partners[2].domains\" = [\"economic_development\", \"housing\", \"jobs\"], \
+                   \"partnership.partners[3].domains\" = [\"skills\", \"jobs\"]";
+    let s = two(
+        "L-L-L",
+        &format!("{domains}, \"governance.assignment\" = \"L-L-L\""),
+        "R-R-L",
+        &format!("{domains}, \"governance.assignment\" = \"R-R-L\""),
+        extra,
+    );
+    let (d, t) = paired(&s, "L-L-L", "R-R-L", "net_benefit", 150);
+    assert!(
+        d > 0.0 && t > T95,
+        "regional partners who see the problem: R-R-L - L-L-L = {d}, t {t}"
+    );
+}
