@@ -93,6 +93,34 @@ mod imp {
     use std::os::unix::io::AsRawFd;
     use std::path::Path;
 
+    /// What a non-blocking `flock` of a lock file gave.
+    enum Flock {
+        /// The lock is ours.
+        Taken,
+        /// Another process holds it.
+        Busy,
+        /// The filesystem does not lock files.
+        Unsupported(std::io::Error),
+    }
+
+    /// Tries `op` (`LOCK_EX` or `LOCK_SH`) on `file` without waiting; any
+    /// other failure than a held lock or missing support is an error on `path`.
+    fn try_flock(file: &File, op: libc::c_int, path: &Path) -> Result<Flock, ExperimentError> {
+        // SAFETY: flock on a file descriptor we own; no memory involved.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), op | libc::LOCK_NB) };
+        if rc == 0 {
+            return Ok(Flock::Taken);
+        }
+        let err = std::io::Error::last_os_error();
+        match err.raw_os_error() {
+            Some(libc::EWOULDBLOCK) => Ok(Flock::Busy),
+            Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => {
+                Ok(Flock::Unsupported(err))
+            }
+            _ => Err(ExperimentError::io(path, "lock")(err)),
+        }
+    }
+
     pub fn acquire(dir: &Path, path: &Path) -> Result<DirLock, ExperimentError> {
         // A path replaced between opening and locking is retried; a handful of
         // attempts is plenty (each needs another writer to finish meanwhile).
@@ -104,31 +132,28 @@ mod imp {
                 .truncate(false)
                 .open(path)
                 .map_err(ExperimentError::io(path, "open the lock file"))?;
-            // SAFETY: flock on a file descriptor we own; no memory involved.
-            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-            if rc != 0 {
-                let err = std::io::Error::last_os_error();
-                return match err.raw_os_error() {
-                    Some(libc::EWOULDBLOCK) => Err(ExperimentError::Locked {
+            match try_flock(&file, libc::LOCK_EX, path)? {
+                Flock::Taken => {}
+                Flock::Busy => {
+                    return Err(ExperimentError::Locked {
                         dir: dir.to_path_buf(),
                         holder: holder_pid(&mut file),
-                    }),
-                    Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => {
-                        let problem = format!(
-                            "the filesystem of {} does not support file locks ({err}); \
-                             make sure no other process writes it",
-                            dir.display()
-                        );
-                        eprintln!("warning: {problem}");
-                        Ok(DirLock {
-                            path: path.to_path_buf(),
-                            file: None,
-                            problem: Some(problem),
-                            shared: false,
-                        })
-                    }
-                    _ => Err(ExperimentError::io(path, "lock")(err)),
-                };
+                    });
+                }
+                Flock::Unsupported(err) => {
+                    let problem = format!(
+                        "the filesystem of {} does not support file locks ({err}); \
+                         make sure no other process writes it",
+                        dir.display()
+                    );
+                    eprintln!("warning: {problem}");
+                    return Ok(DirLock {
+                        path: path.to_path_buf(),
+                        file: None,
+                        problem: Some(problem),
+                        shared: false,
+                    });
+                }
             }
             let same = match (file.metadata(), std::fs::metadata(path)) {
                 (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
@@ -169,23 +194,20 @@ mod imp {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(unlocked(None)),
             Err(e) => return Err(ExperimentError::io(path, "open the lock file")(e)),
         };
-        // SAFETY: flock on a file descriptor we own; no memory involved.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
-        if rc != 0 {
-            let err = std::io::Error::last_os_error();
-            return match err.raw_os_error() {
-                Some(libc::EWOULDBLOCK) => Err(ExperimentError::Locked {
+        match try_flock(&file, libc::LOCK_SH, path)? {
+            Flock::Taken => {}
+            Flock::Busy => {
+                return Err(ExperimentError::Locked {
                     dir: dir.to_path_buf(),
                     holder: holder_pid(&mut file),
-                }),
-                Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS) => {
-                    Ok(unlocked(Some(format!(
-                        "the filesystem of {} does not support file locks ({err})",
-                        dir.display()
-                    ))))
-                }
-                _ => Err(ExperimentError::io(path, "lock")(err)),
-            };
+                });
+            }
+            Flock::Unsupported(err) => {
+                return Ok(unlocked(Some(format!(
+                    "the filesystem of {} does not support file locks ({err})",
+                    dir.display()
+                ))));
+            }
         }
         Ok(DirLock {
             path: path.to_path_buf(),
