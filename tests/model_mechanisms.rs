@@ -11,24 +11,14 @@ use mlgov::partnership::{
     pooled_resources,
 };
 use mlgov::scenario::Scenario;
-use mlgov::sim::{Model, run_seed, run_single};
+use mlgov::sim::Model;
 
 /// The final metrics of configuration `name` of the scenario `toml` for
-/// replications 0..n (the engine's run seeds).
+/// replications 0..n, with the engine's run seeds (the scenario's own
+/// master seed).
 fn finals(toml: &str, name: &str, n: u64) -> Vec<Vec<f64>> {
     let s = Scenario::from_toml(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"));
-    let configs = s.engine_configurations();
-    let i = s.configuration_index(name).unwrap();
-    let months = s.spec.experiment.months;
-    (0..n)
-        .map(|k| {
-            let seed = run_seed(s.spec.experiment.seed, k);
-            let p = configs[i].params_for_run(seed).unwrap();
-            run_single(&GovernanceModel, &p, months, seed)
-                .unwrap()
-                .finals
-        })
-        .collect()
+    common::finals(toml, name, n, s.spec.experiment.seed)
 }
 
 fn metric(name: &str) -> usize {

@@ -6,29 +6,38 @@ use mlgov::partnership::GovernanceModel;
 use mlgov::scenario::Scenario;
 use mlgov::sim::{Model, run_seed, run_single};
 
+/// The final metrics of configuration `name` of the scenario `toml` for
+/// replications 0..n, each run with the seed `run_seed(master, k)`.
+pub fn finals(toml: &str, name: &str, n: u64, master: u64) -> Vec<Vec<f64>> {
+    let s = Scenario::from_toml(toml, "claim.toml").unwrap_or_else(|e| panic!("{e}"));
+    let configs = s.engine_configurations();
+    let i = s.configuration_index(name).unwrap();
+    let months = s.spec.experiment.months;
+    (0..n)
+        .map(|k| {
+            let seed = run_seed(master, k);
+            let p = configs[i].params_for_run(seed).unwrap();
+            run_single(&GovernanceModel, &p, months, seed)
+                .unwrap()
+                .finals
+        })
+        .collect()
+}
+
 /// Runs configurations `a` and `b` of `scenario` for `n` paired seeds and
 /// returns (mean of b − a, paired t statistic) of `metric`.
 pub fn paired(scenario: &str, a: &str, b: &str, metric: &str, n: u64) -> (f64, f64) {
-    let s = Scenario::from_toml(scenario, "claim.toml").unwrap_or_else(|e| panic!("{e}"));
-    let configs = s.engine_configurations();
-    let ia = s.configuration_index(a).unwrap();
-    let ib = s.configuration_index(b).unwrap();
-    let model = GovernanceModel;
-    let m = model
+    let m = GovernanceModel
         .final_metrics()
         .iter()
         .position(|x| x == metric)
         .unwrap();
-    let months = s.spec.experiment.months;
-    let mut diffs = Vec::new();
-    for k in 0..n {
-        let seed = run_seed(2024, k);
-        let run = |i: usize| {
-            let p = configs[i].params_for_run(seed).unwrap();
-            run_single(&model, &p, months, seed).unwrap().finals[m]
-        };
-        diffs.push(run(ib) - run(ia));
-    }
+    let (runs_a, runs_b) = (finals(scenario, a, n, 2024), finals(scenario, b, n, 2024));
+    let diffs: Vec<f64> = runs_a
+        .iter()
+        .zip(&runs_b)
+        .map(|(x, y)| y[m] - x[m])
+        .collect();
     let nf = n as f64;
     let mean = diffs.iter().sum::<f64>() / nf;
     let var = diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (nf - 1.0);
